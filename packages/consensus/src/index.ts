@@ -1,1 +1,2 @@
-export {};
+export * from "./application.js";
+export * from "./solo.js";

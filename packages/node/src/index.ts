@@ -1,1 +1,16 @@
-export {};
+export * from "./errors.js";
+export * from "./service.js";
+export * from "./options.js";
+export * from "./node.js";
+export * from "./config/home.js";
+export * from "./app/module.js";
+export * from "./app/registry.js";
+export * from "./app/executor.js";
+export * from "./app/genesis-state.js";
+export * from "./app/application.js";
+export * from "./storage/chain-store.js";
+export * from "./storage/types.js";
+export * from "./mempool/mempool.js";
+export * from "./metrics/metrics.js";
+export * from "./modules/token/module.js";
+export * from "./modules/token/amount.js";

@@ -1,0 +1,129 @@
+import type { ConsensusApplication, ProposalRequest } from "@weft/consensus";
+import {
+  type Block,
+  type CommitCertificate,
+  type DecodedTx,
+  type Genesis,
+  TxError,
+  addressOf,
+  blockHash,
+  canonicalBytes,
+  canonicalString,
+  decodeTx,
+  parseJson,
+  verifyTxSignature,
+} from "@weft/core";
+import type { Mempool } from "../mempool/mempool.js";
+import type { ChainStore } from "../storage/chain-store.js";
+import { type ExecutedBlock, executeBlock, sequenceKey } from "./executor.js";
+import type { ModuleRegistry } from "./registry.js";
+
+export type CommitListener = (executed: ExecutedBlock, commit: CommitCertificate) => void;
+
+/**
+ * The application side of the consensus boundary: builds and checks blocks by executing them,
+ * and persists decided ones. Consensus engines call it; it never decides anything itself.
+ */
+export class Application implements ConsensusApplication {
+  private readonly executed = new Map<string, ExecutedBlock>();
+  private readonly listeners: CommitListener[] = [];
+
+  constructor(
+    readonly genesis: Genesis,
+    readonly registry: ModuleRegistry,
+    readonly store: ChainStore,
+    readonly mempool: Mempool,
+  ) {}
+
+  onCommit(listener: CommitListener): void {
+    this.listeners.push(listener);
+  }
+
+  nextSequence = (address: string): number => {
+    const bytes = this.store.getState(sequenceKey(address));
+    return bytes === undefined ? 0 : (parseJson(bytes) as number);
+  };
+
+  lastCommitted() {
+    const head = this.store.head();
+    if (!head) throw new Error("chain store has no genesis state");
+    return { height: head.height, blockHash: head.blockHash, time: head.time, commit: head.commit };
+  }
+
+  prepareProposal(request: ProposalRequest): Block {
+    const { maxBlockTxs, maxBlockBytes } = this.genesis.params;
+    const txs = this.mempool.reap(maxBlockTxs, maxBlockBytes, this.nextSequence);
+    const executed = this.execute(request, txs, "propose");
+    for (const d of executed.dropped) this.mempool.remove(d.hash);
+    return executed.block;
+  }
+
+  processProposal(block: Block): boolean {
+    try {
+      const head = this.lastCommitted();
+      if (block.header.height !== head.height + 1 || block.header.previousBlockHash !== head.blockHash) return false;
+      const txs = block.txs.map((tx) => decodeVerified(tx, this.genesis.params.maxTxBytes));
+      const executed = this.execute(
+        { height: block.header.height, time: block.header.time, proposer: block.header.proposer, lastCommit: block.lastCommit },
+        txs,
+        "replay",
+      );
+      return canonicalString(executed.block) === canonicalString(block);
+    } catch {
+      return false;
+    }
+  }
+
+  async commitBlock(block: Block, commit: CommitCertificate): Promise<void> {
+    const hash = blockHash(block.header);
+    let executed = this.executed.get(hash);
+    if (!executed) {
+      if (!this.processProposal(block)) throw new Error(`block ${block.header.height} does not execute to its header`);
+      executed = this.executed.get(hash) as ExecutedBlock;
+    }
+    this.executed.clear();
+    await this.store.commitBlock({
+      ...executed.write,
+      blockHash: hash,
+      blockBytes: canonicalBytes(block),
+      commit,
+    });
+    const touched = new Set<string>();
+    for (const tx of block.txs) touched.add(addressOf(tx.body.signer));
+    for (const h of executed.write.txHashes) this.mempool.remove(h);
+    this.mempool.prune(block.header.height, this.nextSequence, touched);
+    for (const listener of this.listeners) listener(executed, commit);
+  }
+
+  private execute(request: ProposalRequest, txs: DecodedTx[], mode: "propose" | "replay"): ExecutedBlock {
+    const head = this.store.head();
+    if (!head) throw new Error("chain store has no genesis state");
+    const executed = executeBlock(
+      this.genesis,
+      this.registry,
+      this.store,
+      {
+        height: request.height,
+        time: request.time,
+        proposer: request.proposer,
+        previousBlockHash: head.blockHash,
+        lastCommit: request.lastCommit,
+        stateRoot: head.stateRoot,
+        logSize: head.logSize,
+      },
+      txs,
+      mode,
+    );
+    this.executed.set(executed.hash, executed);
+    return executed;
+  }
+}
+
+/** For blocks from elsewhere (peers, the store): full decode and signature check. */
+export function decodeVerified(input: unknown, maxTxBytes: number): DecodedTx {
+  const decoded = decodeTx(input, maxTxBytes);
+  if (!verifyTxSignature(decoded.tx)) {
+    throw new TxError({ code: "TX_BAD_SIGNATURE", message: `transaction ${decoded.hash} has an invalid signature` });
+  }
+  return decoded;
+}

@@ -1,0 +1,63 @@
+import { type CanonicalValue, canonicalBytes, parseJson } from "@weft/core";
+import type { ModuleState } from "./module.js";
+
+export interface StateReader {
+  getState(key: string): Uint8Array | undefined;
+}
+
+/**
+ * Uncommitted writes of one block over committed state, with a nested layer per transaction
+ * so a failed transaction is discarded whole. Values are canonical JSON bytes.
+ */
+export class BlockState {
+  private readonly block = new Map<string, Uint8Array | null>();
+  private tx: Map<string, Uint8Array | null> | null = null;
+
+  constructor(private readonly base: StateReader) {}
+
+  getBytes(key: string): Uint8Array | undefined {
+    if (this.tx?.has(key)) return this.tx.get(key) ?? undefined;
+    if (this.block.has(key)) return this.block.get(key) ?? undefined;
+    return this.base.getState(key);
+  }
+
+  get(key: string): CanonicalValue | undefined {
+    const bytes = this.getBytes(key);
+    return bytes === undefined ? undefined : (parseJson(bytes) as CanonicalValue);
+  }
+
+  set(key: string, value: CanonicalValue): void {
+    (this.tx ?? this.block).set(key, canonicalBytes(value));
+  }
+
+  delete(key: string): void {
+    (this.tx ?? this.block).set(key, null);
+  }
+
+  beginTx(): void {
+    this.tx = new Map();
+  }
+
+  commitTx(): void {
+    if (this.tx) for (const [k, v] of this.tx) this.block.set(k, v);
+    this.tx = null;
+  }
+
+  rollbackTx(): void {
+    this.tx = null;
+  }
+
+  /** The block's writes sorted by key: the order never depends on execution details. */
+  changes(): [string, Uint8Array | null][] {
+    return [...this.block.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  }
+
+  /** A namespaced view for one module. */
+  scoped(prefix: string): ModuleState {
+    return {
+      get: (key) => this.get(`${prefix}/${key}`),
+      set: (key, value) => this.set(`${prefix}/${key}`, value),
+      delete: (key) => this.delete(`${prefix}/${key}`),
+    };
+  }
+}

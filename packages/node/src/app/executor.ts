@@ -1,0 +1,231 @@
+import {
+  type Block,
+  type BlockHeader,
+  type CanonicalValue,
+  type ChainEvent,
+  type CommitCertificate,
+  type DecodedTx,
+  type Genesis,
+  type LogNodeStore,
+  type StateNodeStore,
+  type TxReceipt,
+  WeftError,
+  addressOf,
+  blockHash,
+  appendLeaf,
+  bytesToHex,
+  canonicalBytes,
+  commitHash,
+  hexToBytes,
+  leafHash,
+  logRoot,
+  rootFromLeafHashes,
+  updateStateTree,
+  utf8,
+  validatorSetHash,
+  ZERO_HASH,
+} from "@weft/core";
+import { BlockState, type StateReader } from "./block-state.js";
+import type { ModuleRegistry } from "./registry.js";
+import type { BlockWrite, StoredResult } from "../storage/types.js";
+
+export interface ExecutionBase extends StateReader {
+  readonly stateNodes: StateNodeStore;
+  readonly logNodes: LogNodeStore;
+}
+
+export interface BlockInput {
+  height: number;
+  time: number;
+  proposer: string;
+  previousBlockHash: string;
+  lastCommit: CommitCertificate | null;
+  stateRoot: string;
+  logSize: number;
+}
+
+export interface ExecutedBlock {
+  block: Block;
+  hash: string;
+  write: Omit<BlockWrite, "commit" | "blockBytes" | "blockHash">;
+  /** Transactions left out of the block (proposing only), with the reason. */
+  dropped: { hash: string; error: WeftError }[];
+}
+
+export const sequenceKey = (address: string) => `auth/sequence/${address}`;
+
+/** Log writes buffered until the block commits; reads fall through to committed nodes. */
+class PendingLog implements LogNodeStore {
+  readonly written: [number, number, Uint8Array][] = [];
+  private readonly pending = new Map<string, Uint8Array>();
+  constructor(private readonly base: LogNodeStore) {}
+  getNode(level: number, index: number): Uint8Array | undefined {
+    return this.pending.get(`${level}:${index}`) ?? this.base.getNode(level, index);
+  }
+  putNode(level: number, index: number, hash: Uint8Array): void {
+    this.pending.set(`${level}:${index}`, hash);
+    this.written.push([level, index, hash]);
+  }
+}
+
+class SkipTx extends WeftError<{ code: "TX_EXPIRED" | "TX_SEQUENCE_TOO_LOW" | "TX_SEQUENCE_TOO_HIGH" | "TX_WRONG_CHAIN"; message: string }> {}
+
+/**
+ * Executes transactions deterministically into a block. With `mode: "propose"` a transaction
+ * that can no longer be included (expired, stale sequence) is dropped; with "replay" (a block
+ * someone else made, audit, rebuild) any such transaction makes the block invalid.
+ */
+export function executeBlock(
+  genesis: Genesis,
+  registry: ModuleRegistry,
+  base: ExecutionBase,
+  input: BlockInput,
+  txs: readonly DecodedTx[],
+  mode: "propose" | "replay",
+): ExecutedBlock {
+  const { chainId } = genesis;
+  const state = new BlockState(base);
+  const log = new PendingLog(base.logNodes);
+  let logSize = input.logSize;
+  const append = (entry: TxReceipt | ChainEvent): number => {
+    const index = logSize;
+    logSize = appendLeaf(log, logSize, leafHash(canonicalBytes(entry)));
+    return index;
+  };
+  const included: DecodedTx[] = [];
+  const results: StoredResult[] = [];
+  const dropped: ExecutedBlock["dropped"] = [];
+
+  for (const decoded of txs) {
+    const { tx, hash } = decoded;
+    const sender = addressOf(tx.body.signer);
+    try {
+      checkInclusion(state, chainId, input.height, tx.body, sender);
+    } catch (e) {
+      if (mode === "replay" || !(e instanceof SkipTx)) throw e;
+      dropped.push({ hash, error: e });
+      continue;
+    }
+    const index = included.length;
+    included.push(decoded);
+    state.set(sequenceKey(sender), tx.body.sequence + 1);
+    const events: ChainEvent[] = [];
+    let error: { code: string; message: string } | undefined;
+    state.beginTx();
+    try {
+      const method = registry.method(tx.body.module, tx.body.method, tx.body.args);
+      method.execute(
+        {
+          chainId,
+          height: input.height,
+          time: input.time,
+          sender,
+          signer: tx.body.signer,
+          txHash: hash,
+          state: state.scoped(tx.body.module),
+          emit: (type, attributes) =>
+            events.push(event(chainId, input.height, index, events.length, tx.body.module, type, attributes)),
+        },
+        tx.body.args,
+      );
+      state.commitTx();
+    } catch (e) {
+      state.rollbackTx();
+      events.length = 0;
+      // Only typed errors carry a deterministic reason; anything else is a module bug.
+      error = e instanceof WeftError ? { code: e.code, message: e.message } : { code: "APP_PANIC", message: "module failed unexpectedly" };
+    }
+    const receipt: TxReceipt = {
+      kind: "receipt",
+      chainId,
+      height: input.height,
+      index,
+      txHash: hash,
+      status: error ? "failed" : "ok",
+      ...(error ? { error } : {}),
+      eventCount: events.length,
+    };
+    const logIndex = append(receipt);
+    results.push({ receipt, logIndex, events: events.map((entry) => ({ entry, logIndex: append(entry) })) });
+  }
+
+  const blockEvents: ChainEvent[] = [];
+  for (const m of registry.modules) {
+    m.endBlock?.({
+      chainId,
+      height: input.height,
+      time: input.time,
+      state: state.scoped(m.name),
+      emit: (type, attributes) =>
+        blockEvents.push(event(chainId, input.height, null, blockEvents.length, m.name, type, attributes)),
+    });
+  }
+  const loggedBlockEvents = blockEvents.map((entry) => ({ entry, logIndex: append(entry) }));
+
+  const stateChanges = state.changes();
+  const tree = updateStateTree(
+    base.stateNodes,
+    hexToBytes(input.stateRoot, 32),
+    stateChanges.map(([key, value]) => ({ key: utf8(key), value })),
+  );
+  const txHashes = included.map((d) => d.hash);
+  const header: BlockHeader = {
+    version: 1,
+    chainId,
+    height: input.height,
+    time: input.time,
+    previousBlockHash: input.previousBlockHash,
+    lastCommitHash: input.lastCommit ? commitHash(input.lastCommit) : ZERO_HASH,
+    proposer: input.proposer,
+    validatorSetHash: validatorSetHash(genesis.validators),
+    txRoot: bytesToHex(rootFromLeafHashes(txHashes.map((h) => leafHash(hexToBytes(h, 32))))),
+    txCount: included.length,
+    stateRoot: bytesToHex(tree.root),
+    logRoot: bytesToHex(logRoot(log, logSize)),
+    logSize,
+  };
+  const block: Block = { header, txs: included.map((d) => d.tx), lastCommit: input.lastCommit };
+  return {
+    block,
+    hash: blockHash(header),
+    dropped,
+    write: {
+      height: input.height,
+      time: input.time,
+      stateRoot: header.stateRoot,
+      logSize,
+      txHashes,
+      results,
+      blockEvents: loggedBlockEvents,
+      stateChanges,
+      stateNodes: tree.newNodes,
+      logNodes: log.written,
+    },
+  };
+}
+
+function checkInclusion(state: BlockState, chainId: string, height: number, body: DecodedTx["tx"]["body"], sender: string): void {
+  if (body.chainId !== chainId) throw new SkipTx({ code: "TX_WRONG_CHAIN", message: `transaction is for chain ${body.chainId}` });
+  if (body.expiresAt < height) {
+    throw new SkipTx({ code: "TX_EXPIRED", message: `transaction expired at height ${body.expiresAt}` });
+  }
+  const expected = (state.get(sequenceKey(sender)) as number | undefined) ?? 0;
+  if (body.sequence < expected) {
+    throw new SkipTx({ code: "TX_SEQUENCE_TOO_LOW", message: `sequence ${body.sequence} already used; next is ${expected}` });
+  }
+  if (body.sequence > expected) {
+    throw new SkipTx({ code: "TX_SEQUENCE_TOO_HIGH", message: `sequence ${body.sequence} is ahead of ${expected}` });
+  }
+}
+
+function event(
+  chainId: string,
+  height: number,
+  txIndex: number | null,
+  index: number,
+  module: string,
+  type: string,
+  attributes: { [key: string]: CanonicalValue },
+): ChainEvent {
+  return { kind: "event", chainId, height, txIndex, index, module, type, attributes };
+}

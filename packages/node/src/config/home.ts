@@ -1,0 +1,110 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  type Genesis,
+  type KeyPair,
+  type KeyAlgorithm,
+  addressOf,
+  canonicalString,
+  defaultChainParams,
+  generateKeyPair,
+  keyPairFromSecret,
+  parseGenesis,
+  parseJson,
+} from "@weft/core";
+import { NodeError } from "../errors.js";
+
+/**
+ * A node's home folder:
+ *   genesis.json    the chain's trust anchor (shared by every node and verifier)
+ *   node-key.json   this node's validator key (weft-key/v1)
+ *   config.json     overrides of the default options (optional)
+ *   keys/*.json     account keys created by `weft init` / `weft keys`
+ *   data/           LMDB storage
+ */
+export const homePaths = (home: string) => ({
+  genesis: join(home, "genesis.json"),
+  nodeKey: join(home, "node-key.json"),
+  config: join(home, "config.json"),
+  keys: join(home, "keys"),
+  data: join(home, "data"),
+});
+
+export interface KeyFile {
+  type: "weft-key/v1";
+  alg: KeyAlgorithm;
+  publicKey: string;
+  secretKey: string;
+  address: string;
+}
+
+export function keyFileOf(key: KeyPair): KeyFile {
+  return { type: "weft-key/v1", alg: key.alg, publicKey: key.publicKey, secretKey: key.secretKey, address: addressOf(key) };
+}
+
+export function readKeyFile(path: string): KeyPair {
+  if (!existsSync(path)) throw new NodeError({ code: "NODE_BAD_CONFIG", message: `key file ${path} not found` });
+  const raw = parseJson(readFileSync(path)) as Partial<KeyFile>;
+  if (raw?.type !== "weft-key/v1" || (raw.alg !== "ed25519" && raw.alg !== "p256") || typeof raw.secretKey !== "string") {
+    throw new NodeError({ code: "NODE_BAD_CONFIG", message: `${path} is not a weft-key/v1 file` });
+  }
+  const key = keyPairFromSecret(raw.alg, raw.secretKey);
+  if (key.publicKey !== raw.publicKey) {
+    throw new NodeError({ code: "NODE_BAD_CONFIG", message: `${path}: public key does not match the secret key` });
+  }
+  return key;
+}
+
+export function writeKeyFile(path: string, key: KeyPair): void {
+  writeFileSync(path, `${JSON.stringify(keyFileOf(key), null, 2)}\n`, { mode: 0o600, flag: "wx" });
+}
+
+export interface InitOptions {
+  chainId: string;
+  /** Accounts to create keys for and fund; the first also issues the genesis asset. */
+  accounts: string[];
+  /** A genesis asset created for the first account, with every account funded. */
+  asset?: { id: string; name: string; decimals: number; supplyPerAccount: string };
+  genesisTime?: number;
+  keyAlg?: KeyAlgorithm;
+}
+
+/** Creates a home folder with a one-validator genesis and funded accounts (`weft init`). */
+export function initHome(home: string, options: InitOptions): { genesis: Genesis; accounts: Record<string, KeyPair> } {
+  const paths = homePaths(home);
+  if (existsSync(paths.genesis)) {
+    throw new NodeError({ code: "NODE_BAD_CONFIG", message: `${home} is already initialised (genesis.json exists)` });
+  }
+  mkdirSync(paths.keys, { recursive: true });
+  const nodeKey = generateKeyPair(options.keyAlg ?? "ed25519");
+  const accounts: Record<string, KeyPair> = {};
+  for (const name of options.accounts) accounts[name] = generateKeyPair(options.keyAlg ?? "ed25519");
+  const addresses = Object.values(accounts).map((k) => addressOf(k));
+  const first = addresses[0];
+  const appState: Genesis["appState"] = {
+    token:
+      options.asset && first
+        ? {
+            assets: [{ id: options.asset.id, name: options.asset.name, decimals: options.asset.decimals, issuer: first }],
+            balances: addresses.map((address) => ({ asset: options.asset?.id ?? "", address, amount: options.asset?.supplyPerAccount ?? "0" })),
+          }
+        : { assets: [], balances: [] },
+  };
+  const genesis: Genesis = {
+    chainId: options.chainId,
+    genesisTime: options.genesisTime ?? Date.now(),
+    validators: [{ address: addressOf(nodeKey), publicKey: { alg: nodeKey.alg, publicKey: nodeKey.publicKey }, power: 10, name: "validator-0" }],
+    params: { ...defaultChainParams },
+    appState,
+  };
+  parseGenesis(genesis);
+  writeKeyFile(paths.nodeKey, nodeKey);
+  for (const [name, key] of Object.entries(accounts)) writeKeyFile(join(paths.keys, `${name}.json`), key);
+  writeFileSync(paths.genesis, `${JSON.stringify(JSON.parse(canonicalString(genesis)), null, 2)}\n`);
+  return { genesis, accounts };
+}
+
+export function readGenesis(path: string): Genesis {
+  if (!existsSync(path)) throw new NodeError({ code: "NODE_BAD_CONFIG", message: `genesis file ${path} not found` });
+  return parseGenesis(readFileSync(path));
+}

@@ -1,0 +1,231 @@
+import {
+  type Block,
+  type CommitCertificate,
+  type LogNodeStore,
+  type StateNodeStore,
+  canonicalBytes,
+  hexToBytes,
+  parseJson,
+} from "@weft/core";
+import { type Database, type RootDatabase, open } from "lmdb";
+import { mkdirSync } from "node:fs";
+import { NodeError } from "../errors.js";
+import { type StorageOptions, defaultStorageOptions } from "./options.js";
+import type { BlockWrite, ChainHead, StateSource, StoredResult } from "./types.js";
+
+type Bytes = Uint8Array;
+const DELETED = new Uint8Array(0);
+
+/**
+ * The node's storage: namespaced repositories over one LMDB environment. Blocks and their
+ * certificates are append-only; everything else (state, history, Merkle nodes, indexes) is
+ * derived from blocks and can be rebuilt. A block and all it derives commit in one transaction,
+ * so after a crash the store holds either all of a block or none of it.
+ */
+export class ChainStore implements StateSource {
+  private readonly root: RootDatabase;
+  /** height → canonical block bytes */
+  readonly blocks: Database<Bytes, number>;
+  /** height → canonical bytes of the certificate that committed that height */
+  readonly commits: Database<Bytes, number>;
+  /** tx hash → [height, index] */
+  private readonly txIndex: Database<[number, number], string>;
+  /** [height, index] → canonical bytes of StoredResult */
+  readonly results: Database<Bytes, [number, number]>;
+  /** [module, height, logIndex] → event type: events by module and block */
+  private readonly eventIndex: Database<string, [string, number, number]>;
+  /** key → current value (canonical JSON bytes) */
+  readonly state: Database<Bytes, string>;
+  /** [key, height] → value written at that height (empty bytes: deleted) */
+  private readonly stateHistory: Database<Bytes, [string, number]>;
+  /** node hash → node encoding (content-addressed, so every old root stays readable) */
+  readonly stateNodeDb: Database<Bytes, Bytes>;
+  /** [level, index] → hash of the complete log subtree */
+  readonly logNodeDb: Database<Bytes, [number, number]>;
+  private readonly meta: Database<unknown, string>;
+  private cachedHead: ChainHead | undefined;
+
+  readonly stateNodes: StateNodeStore;
+  readonly logNodes: LogNodeStore;
+
+  private constructor(options: StorageOptions) {
+    mkdirSync(options.dataDir, { recursive: true });
+    this.root = open({ path: options.dataDir, mapSize: options.mapSizeBytes, maxDbs: 16 });
+    const bin = { encoding: "binary" as const };
+    this.blocks = this.root.openDB({ name: "blocks", ...bin });
+    this.commits = this.root.openDB({ name: "commits", ...bin });
+    this.txIndex = this.root.openDB({ name: "tx-index" });
+    this.results = this.root.openDB({ name: "results", ...bin });
+    this.eventIndex = this.root.openDB({ name: "event-index" });
+    this.state = this.root.openDB({ name: "state", ...bin });
+    this.stateHistory = this.root.openDB({ name: "state-history", ...bin });
+    this.stateNodeDb = this.root.openDB({ name: "state-nodes", ...bin, keyEncoding: "binary" });
+    this.logNodeDb = this.root.openDB({ name: "log-nodes", ...bin });
+    this.meta = this.root.openDB({ name: "meta" });
+    const nodes = this.stateNodeDb;
+    this.stateNodes = { getNode: (hash) => nodes.get(hash) };
+    const logDb = this.logNodeDb;
+    this.logNodes = {
+      getNode: (level, index) => logDb.get([level, index]),
+      putNode: () => {
+        throw new NodeError({ code: "NODE_INVALID_ARGUMENT", message: "committed log is written only with a block" });
+      },
+    };
+  }
+
+  static open(options: Partial<StorageOptions> & { dataDir: string }): ChainStore {
+    return new ChainStore({ ...defaultStorageOptions, ...options });
+  }
+
+  async close(): Promise<void> {
+    await this.root.close();
+  }
+
+  genesisHash(): string | undefined {
+    return this.meta.get("genesisHash") as string | undefined;
+  }
+
+  head(): ChainHead | undefined {
+    this.cachedHead ??= this.meta.get("head") as ChainHead | undefined;
+    return this.cachedHead;
+  }
+
+  getBlockBytes(height: number): Bytes | undefined {
+    return this.blocks.get(height);
+  }
+
+  getBlock(height: number): Block | undefined {
+    const bytes = this.blocks.get(height);
+    return bytes === undefined ? undefined : (parseJson(bytes) as Block);
+  }
+
+  getCommit(height: number): CommitCertificate | undefined {
+    const bytes = this.commits.get(height);
+    return bytes === undefined ? undefined : (parseJson(bytes) as CommitCertificate);
+  }
+
+  getTxLocation(hash: string): { height: number; index: number } | undefined {
+    const loc = this.txIndex.get(hash);
+    return loc === undefined ? undefined : { height: loc[0], index: loc[1] };
+  }
+
+  getResult(height: number, index: number): StoredResult | undefined {
+    const bytes = this.results.get([height, index]);
+    return bytes === undefined ? undefined : (parseJson(bytes) as StoredResult);
+  }
+
+  /** Event log positions of a module, optionally within a height range (inclusive). */
+  eventPositions(module: string, fromHeight = 0, toHeight = Number.MAX_SAFE_INTEGER): { height: number; logIndex: number; type: string }[] {
+    const out: { height: number; logIndex: number; type: string }[] = [];
+    for (const { key, value } of this.eventIndex.getRange({ start: [module, fromHeight, 0], end: [module, toHeight + 1, 0] })) {
+      out.push({ height: key[1], logIndex: key[2], type: value });
+    }
+    return out;
+  }
+
+  getState(key: string): Bytes | undefined {
+    return this.state.get(key);
+  }
+
+  /** The value of `key` as it was after block `height` (undefined if absent then). */
+  getStateAt(key: string, height: number): Bytes | undefined {
+    for (const { value } of this.stateHistory.getRange({ start: [key, height], end: [key, -1], reverse: true, limit: 1 })) {
+      return value.length === 0 ? undefined : value;
+    }
+    return undefined;
+  }
+
+  *stateEntries(): Iterable<[string, Bytes]> {
+    for (const { key, value } of this.state.getRange()) yield [key, value];
+  }
+
+  /** Stores the genesis state as height 0. */
+  async commitGenesis(genesisHash: string, time: number, write: Pick<BlockWrite, "stateChanges" | "stateNodes" | "stateRoot">): Promise<void> {
+    const head: ChainHead = { height: 0, blockHash: genesisHash, stateRoot: write.stateRoot, logSize: 0, time, commit: null };
+    await this.root.transaction(() => {
+      this.writeState(0, write.stateChanges, write.stateNodes);
+      this.meta.put("genesisHash", genesisHash);
+      this.meta.put("head", head);
+    });
+    this.cachedHead = head;
+  }
+
+  /** Makes a block and everything derived from it durable in one LMDB transaction. */
+  async commitBlock(w: BlockWrite): Promise<void> {
+    const head: ChainHead = {
+      height: w.height,
+      blockHash: w.blockHash,
+      stateRoot: w.stateRoot,
+      logSize: w.logSize,
+      time: w.time,
+      commit: w.commit,
+    };
+    const expected = (this.head()?.height ?? -1) + 1;
+    if (w.height !== expected) {
+      throw new NodeError({ code: "NODE_INVALID_ARGUMENT", message: `cannot commit height ${w.height}, expected ${expected}` });
+    }
+    await this.root.transaction(() => {
+      this.blocks.put(w.height, w.blockBytes);
+      this.commits.put(w.height, encodeJson(w.commit));
+      this.writeDerived(w);
+      this.meta.put("head", head);
+    });
+    this.cachedHead = head;
+  }
+
+  /**
+   * Writes what re-execution derives from an already-stored block (used by rebuild); the
+   * block and certificate themselves are left as they are.
+   */
+  async writeReplayed(w: BlockWrite): Promise<void> {
+    const head: ChainHead = {
+      height: w.height,
+      blockHash: w.blockHash,
+      stateRoot: w.stateRoot,
+      logSize: w.logSize,
+      time: w.time,
+      commit: w.commit,
+    };
+    await this.root.transaction(() => {
+      this.writeDerived(w);
+      this.meta.put("head", head);
+    });
+    this.cachedHead = head;
+  }
+
+  /** Drops every derived repository (state, history, Merkle nodes, indexes) for a rebuild. */
+  async clearDerived(): Promise<void> {
+    await this.root.transaction(() => {
+      for (const db of [this.txIndex, this.results, this.eventIndex, this.state, this.stateHistory, this.stateNodeDb, this.logNodeDb]) {
+        db.clearSync();
+      }
+      this.meta.remove("head");
+      this.meta.remove("genesisHash");
+    });
+    this.cachedHead = undefined;
+  }
+
+  private writeDerived(w: BlockWrite): void {
+    w.txHashes.forEach((hash, index) => this.txIndex.put(hash, [w.height, index]));
+    w.results.forEach((result, index) => {
+      this.results.put([w.height, index], encodeJson(result));
+      for (const e of result.events) this.eventIndex.put([e.entry.module, w.height, e.logIndex], e.entry.type);
+    });
+    for (const e of w.blockEvents) this.eventIndex.put([e.entry.module, w.height, e.logIndex], e.entry.type);
+    this.writeState(w.height, w.stateChanges, w.stateNodes);
+    for (const [level, index, hash] of w.logNodes) this.logNodeDb.put([level, index], hash);
+  }
+
+  private writeState(height: number, changes: [string, Bytes | null][], nodes: Map<string, Bytes>): void {
+    for (const [key, value] of changes) {
+      if (value === null) this.state.remove(key);
+      else this.state.put(key, value);
+      this.stateHistory.put([key, height], value ?? DELETED);
+    }
+    for (const [hash, node] of nodes) this.stateNodeDb.put(hexToBytes(hash), node);
+  }
+}
+
+function encodeJson(value: unknown): Bytes {
+  return canonicalBytes(value);
+}
