@@ -10,13 +10,11 @@ import { SoloDriver } from "./consensus/solo-driver.js";
 import { NodeError } from "./errors.js";
 import { Mempool } from "./mempool/mempool.js";
 import { type Metrics, createMetrics } from "./metrics/metrics.js";
-import { tokenModule } from "./modules/token/module.js";
+import { defaultModules } from "./modules/index.js";
 import { type NodeOptions, type NodeOptionsInput, resolveNodeOptions } from "./options.js";
 import { LocalNodeService } from "./service-impl.js";
 import { ChainStore } from "./storage/chain-store.js";
 
-/** The modules every Weft chain runs, in execution order. */
-export const defaultModules: readonly Module[] = [tokenModule];
 
 export interface WeftNode {
   readonly options: NodeOptions;

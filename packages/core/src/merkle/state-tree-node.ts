@@ -26,24 +26,6 @@ export interface StateNodeStore {
   getNode(hash: Uint8Array): Uint8Array | undefined;
 }
 
-/** In-memory store, for tests, light clients and building trees before persisting them. */
-export class MemoryStateNodeStore implements StateNodeStore {
-  readonly nodes = new Map<string, Uint8Array>();
-
-  getNode(hash: Uint8Array): Uint8Array | undefined {
-    return this.nodes.get(stateNodeKey(hash));
-  }
-
-  /** Adds the `newNodes` of an update; callers with real storage do this in one transaction. */
-  putNodes(nodes: Map<string, Uint8Array>): void {
-    for (const [hex, encoding] of nodes) this.nodes.set(hex, encoding);
-  }
-
-  get size(): number {
-    return this.nodes.size;
-  }
-}
-
 const HEX_DIGITS = "0123456789abcdef";
 const hexCodes = new Array<number>(2 * STATE_HASH_SIZE);
 

@@ -6,7 +6,6 @@
 export {
   type StateNode,
   type StateNodeStore,
-  MemoryStateNodeStore,
   STATE_HASH_SIZE,
   STATE_INTERNAL_TAG,
   STATE_LEAF_TAG,
@@ -19,6 +18,7 @@ export {
   isEmptyStateHash,
   stateNodeHash,
 } from "./state-tree-node.js";
+export { MemoryStateNodeStore } from "./state-tree-store.js";
 export { type StateChange, type StateTreeUpdate, updateStateTree } from "./state-tree-update.js";
 export { type StateProof, getStateValueHash, proveState } from "./state-tree-read.js";
 export { isValidStateProof, verifyStateProof } from "./state-tree-verify.js";

@@ -1,5 +1,6 @@
 import { STATUS_CODES } from "node:http";
 import { WeftError } from "@weft/core";
+import { NodeError } from "../errors.js";
 
 /** Errors the HTTP layer raises itself (the node's own errors keep their codes). */
 export type ApiErrorCode =
@@ -102,3 +103,7 @@ export function internalProblem(instance: string): Problem {
     instance,
   };
 }
+
+/** The node has no such resource (an unknown route is API_NOT_FOUND instead). */
+export const notFound = (what: string, id: string | number): NodeError =>
+  new NodeError({ code: "NODE_NOT_FOUND", message: `no ${what} ${id}`, id });

@@ -135,6 +135,19 @@ export class ChainStore implements StateSource {
     return undefined;
   }
 
+  /** The raw history record of `key` written at exactly `height` (empty bytes: deleted then). */
+  stateHistoryAt(key: string, height: number): Bytes | undefined {
+    return this.stateHistory.get([key, height]);
+  }
+
+  /** The height of the block that last wrote `key`. */
+  lastWriteHeight(key: string): number | undefined {
+    for (const { key: k } of this.stateHistory.getRange({ start: [key, Number.MAX_SAFE_INTEGER], end: [key, -1], reverse: true, limit: 1 })) {
+      return k[1];
+    }
+    return undefined;
+  }
+
   *stateEntries(): Iterable<[string, Bytes]> {
     for (const { key, value } of this.state.getRange()) yield [key, value];
   }

@@ -1,0 +1,18 @@
+import { Type } from "@sinclair/typebox";
+import type { ApiApp, RouteContext } from "../context.js";
+import { TxHash, TxProofBundle, problems, ref } from "../schemas.js";
+
+export function proofRoutes(app: ApiApp, { service }: RouteContext): void {
+  app.get(
+    "/v1/proofs/tx/:hash",
+    {
+      schema: {
+        tags: ["proofs"],
+        summary: "A bundle proving a committed transaction and its result, verifiable with the genesis file",
+        params: Type.Object({ hash: TxHash }, { additionalProperties: false }),
+        response: { 200: ref(TxProofBundle), ...problems(400, 404) },
+      },
+    },
+    async (request) => service.proveTx(request.params.hash),
+  );
+}

@@ -1,0 +1,106 @@
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import websocket from "@fastify/websocket";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import { type Metrics, createMetrics } from "../metrics/metrics.js";
+import type { NodeService } from "../service.js";
+import type { RouteContext } from "./context.js";
+import { sendProblem } from "./error-handler.js";
+import { countRequests } from "./metrics-hook.js";
+import { type ApiOptions, resolveApiOptions } from "./options.js";
+import { ApiError } from "./problem.js";
+import { blockRoutes } from "./routes/blocks.js";
+import { eventRoutes } from "./routes/events-ws.js";
+import { healthRoutes } from "./routes/health.js";
+import { proofRoutes } from "./routes/proofs.js";
+import { queryRoutes } from "./routes/query.js";
+import { stateRoutes } from "./routes/state.js";
+import { txRoutes } from "./routes/txs.js";
+import { registerSchemas } from "./schemas.js";
+
+export interface ApiDeps {
+  metrics: Metrics;
+  /** Fastify logs through this logger; without one the API does not log. */
+  logger?: Logger;
+}
+
+export type OpenApiDocument = Exclude<ReturnType<FastifyInstance["swagger"]>, string>;
+
+/** Builds the node's HTTP API. It does not listen: the caller calls `listen`. */
+export async function createApiServer(
+  service: NodeService,
+  options: Partial<ApiOptions>,
+  deps: ApiDeps,
+): Promise<FastifyInstance> {
+  const resolved = resolveApiOptions(options);
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    bodyLimit: resolved.bodyLimit,
+    // One log line per failed request (sendProblem) instead of two per request.
+    disableRequestLogging: true,
+    ajv: {
+      // Unknown fields are an error, not silently dropped (Fastify's default removes them).
+      customOptions: { removeAdditional: false, coerceTypes: "array", useDefaults: true, allErrors: false },
+    },
+    frameworkErrors: (error, request, reply) => {
+      sendProblem(request, reply, error);
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setErrorHandler((error, request, reply) => sendProblem(request, reply, error));
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      request,
+      reply,
+      new ApiError({ code: "API_NOT_FOUND", message: `no route for ${request.method} ${request.url}` }),
+    ),
+  );
+  registerSchemas(app);
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Weft node API",
+        version: "1",
+        description: "Submit transactions, read blocks and state, fetch proofs and follow events.",
+      },
+      tags: [
+        { name: "txs", description: "Transactions" },
+        { name: "blocks", description: "Blocks and their commit certificates" },
+        { name: "state", description: "State reads and module queries, optionally with proofs" },
+        { name: "proofs", description: "Self-contained proof bundles" },
+        { name: "events", description: "Live event stream" },
+        { name: "ops", description: "Health and metrics" },
+      ],
+    },
+    // Components keep their schema names instead of def-N.
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === "string" ? json.$id : `def-${i}`),
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+  await app.register(websocket, { options: { maxPayload: 4096 } });
+  countRequests(app, deps.metrics);
+
+  const context: RouteContext = { service, options: resolved, metrics: deps.metrics };
+  for (const routes of [txRoutes, blockRoutes, stateRoutes, queryRoutes, proofRoutes, eventRoutes, healthRoutes]) {
+    routes(app, context);
+  }
+  return app;
+}
+
+/** The OpenAPI document of the API as `service` would serve it (for dumping from a test or CLI). */
+export async function openApiDocument(
+  service: NodeService,
+  options: Partial<ApiOptions> = {},
+): Promise<OpenApiDocument> {
+  const app = await createApiServer(service, options, { metrics: createMetrics({ defaultMetrics: false }) });
+  try {
+    await app.ready();
+    return app.swagger();
+  } finally {
+    await app.close();
+  }
+}

@@ -1,0 +1,85 @@
+import {
+  type Block,
+  type CommitCertificate,
+  type DecodedTx,
+  type Genesis,
+  WeftError,
+  ZERO_HASH,
+  blockHash,
+  commitHash,
+  medianCommitTime,
+  parseCanonical,
+  validatorSetHash,
+  verifyCommit,
+} from "@weft/core";
+import { decodeVerified } from "../app/application.js";
+
+/** Where the chain first stops verifying: the height and the field, for operators. */
+export class AuditFailure extends WeftError<{ code: "AUDIT_FAILED"; message: string; height: number | null; field: string }> {}
+
+export const fail = (height: number | null, field: string, message: string): AuditFailure =>
+  new AuditFailure({ code: "AUDIT_FAILED", message: `${height === null ? "" : `height ${height}: `}${field}: ${message}`, height, field });
+
+export interface CheckedBlock {
+  block: Block;
+  hash: string;
+  txs: DecodedTx[];
+}
+
+/**
+ * Checks one stored block on its own and against its predecessor: canonical bytes, hash chain,
+ * the previous block's certificate it carries, BFT time, validator set, transaction signatures,
+ * and the stored certificate that committed it. Execution results are checked by the caller.
+ */
+export function checkStoredBlock(
+  genesis: Genesis,
+  height: number,
+  bytes: Uint8Array | undefined,
+  previousHash: string,
+  storedCommit: CommitCertificate | undefined,
+): CheckedBlock {
+  if (bytes === undefined) throw fail(height, "block", "missing from storage");
+  let block: Block;
+  try {
+    block = parseCanonical(bytes) as unknown as Block;
+  } catch (e) {
+    throw fail(height, "block", `unreadable (${(e as Error).message})`);
+  }
+  const h = block?.header;
+  if (!h || typeof h !== "object") throw fail(height, "header", "missing");
+  if (h.height !== height) throw fail(height, "header.height", `is ${h.height}`);
+  if (h.chainId !== genesis.chainId) throw fail(height, "header.chainId", `is ${h.chainId}`);
+  if (h.version !== 1) throw fail(height, "header.version", `is ${h.version}`);
+  if (h.previousBlockHash !== previousHash) throw fail(height, "header.previousBlockHash", "does not match the previous block");
+  if (h.validatorSetHash !== validatorSetHash(genesis.validators)) throw fail(height, "header.validatorSetHash", "is not the genesis set");
+  if (!genesis.validators.some((v) => v.address === h.proposer)) throw fail(height, "header.proposer", "is not a validator");
+  if (height === 1) {
+    if (block.lastCommit !== null || h.lastCommitHash !== ZERO_HASH) throw fail(height, "lastCommit", "must be empty at height 1");
+    if (h.time !== genesis.genesisTime) throw fail(height, "header.time", "must be the genesis time at height 1");
+  } else {
+    if (!block.lastCommit) throw fail(height, "lastCommit", "missing");
+    try {
+      verifyCommit(block.lastCommit, { chainId: genesis.chainId, height: height - 1, blockHash: previousHash }, genesis.validators);
+    } catch (e) {
+      throw fail(height, "lastCommit", (e as Error).message);
+    }
+    if (h.lastCommitHash !== commitHash(block.lastCommit)) throw fail(height, "header.lastCommitHash", "does not match lastCommit");
+    if (h.time !== medianCommitTime(block.lastCommit, genesis.validators)) throw fail(height, "header.time", "is not the BFT time of lastCommit");
+  }
+  if (!Array.isArray(block.txs) || block.txs.length !== h.txCount) throw fail(height, "header.txCount", "does not match the transactions");
+  const txs = block.txs.map((tx, i) => {
+    try {
+      return decodeVerified(tx, genesis.params.maxTxBytes);
+    } catch (e) {
+      throw fail(height, `txs[${i}]`, (e as Error).message);
+    }
+  });
+  const hash = blockHash(h);
+  if (!storedCommit) throw fail(height, "commit", "certificate missing from storage");
+  try {
+    verifyCommit(storedCommit, { chainId: genesis.chainId, height, blockHash: hash }, genesis.validators);
+  } catch (e) {
+    throw fail(height, "commit", (e as Error).message);
+  }
+  return { block, hash, txs };
+}

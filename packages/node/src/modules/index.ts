@@ -1,0 +1,5 @@
+import type { Module } from "../app/module.js";
+import { tokenModule } from "./token/module.js";
+
+/** The modules every Weft chain runs, in execution order. */
+export const defaultModules: readonly Module[] = [tokenModule];

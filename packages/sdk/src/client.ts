@@ -1,0 +1,218 @@
+import type { KeyPair, SignedTx, TxProofBundle } from "@weft/core";
+import type {
+  BatchSubmitResult,
+  BlockView,
+  NodeEvent,
+  NodeHealth,
+  QueryResult,
+  SubmitAccepted,
+  TxStatus,
+} from "./api-types.js";
+import { ApiError, SdkError } from "./errors.js";
+import { type SubscribeOptions, type WebSocketFactory, openEventStream, resolveWebSocket } from "./events.js";
+import { type Http, type HttpOptions, type QueryValue, createHttp, keyPath, segment } from "./http.js";
+import { type SendOptions, type Submitter, createSubmitter } from "./sender.js";
+import type { TxCall } from "./tx-builder.js";
+import { DEFAULT_WAIT_MS, pollForCommit } from "./wait.js";
+
+export interface ClientOptions extends HttpOptions {
+  /** For `subscribe` where there is no global WebSocket (Node < 22), e.g. the `ws` package's class. */
+  WebSocket?: WebSocketFactory;
+}
+
+export interface SubmitOptions {
+  /** Wait for the commit (single: the node waits; batch: the SDK polls each accepted hash). */
+  wait?: boolean;
+  /** How long to wait; default 30 s. A timeout returns the still-pending status. */
+  timeoutMs?: number;
+}
+
+export interface ReadOptions {
+  /** Attach a StateProofBundle that `verifyProof` checks offline against the genesis. */
+  prove?: boolean;
+}
+
+export interface StateOptions extends ReadOptions {
+  /** Read an earlier version of the state. */
+  height?: number;
+}
+
+/** A Weft node's HTTP API. Errors: ApiError (the node said no), SdkError (SDK_NETWORK, ...). */
+export interface WeftClient {
+  readonly url: string;
+  submit(tx: SignedTx, opts: SubmitOptions & { wait: true }): Promise<TxStatus>;
+  submit(tx: SignedTx, opts?: SubmitOptions & { wait?: false }): Promise<SubmitAccepted>;
+  submit(tx: SignedTx, opts?: SubmitOptions): Promise<SubmitAccepted | TxStatus>;
+  submit(txs: readonly SignedTx[], opts?: SubmitOptions): Promise<BatchSubmitResult[]>;
+  /** Polls until committed; after `timeoutMs` returns the pending status. */
+  waitForCommit(hash: string, timeoutMs?: number): Promise<TxStatus>;
+  getTx(hash: string): Promise<TxStatus>;
+  latestBlock(): Promise<BlockView>;
+  getBlock(height: number): Promise<BlockView>;
+  getState(key: string, opts?: StateOptions): Promise<QueryResult>;
+  query(module: string, name: string, params?: Record<string, QueryValue>, opts?: ReadOptions): Promise<QueryResult>;
+  balance(asset: string, address: string, opts?: ReadOptions): Promise<QueryResult>;
+  asset(id: string): Promise<QueryResult>;
+  txProof(hash: string): Promise<TxProofBundle>;
+  /** The sequence the node expects next from `address` (committed transactions only). */
+  nextSequence(address: string): Promise<number>;
+  health(): Promise<NodeHealth>;
+  /** Streams NodeEvents over a WebSocket; returns the function that closes the stream. */
+  subscribe(handler: (event: NodeEvent) => void, opts?: SubscribeOptions): () => void;
+  /**
+   * Builds, signs and submits `call` with the chain id, the signer's next sequence (tracked
+   * locally across back-to-back sends) and expiresAt = latest height + `expiresIn`.
+   */
+  send(signer: KeyPair, call: TxCall, opts: SendOptions & { wait: true }): Promise<TxStatus>;
+  send(signer: KeyPair, call: TxCall, opts?: SendOptions & { wait?: false }): Promise<SubmitAccepted>;
+  send(signer: KeyPair, call: TxCall, opts?: SendOptions): Promise<SubmitAccepted | TxStatus>;
+}
+
+// Leaves room for the response after a server-side wait of `timeoutMs`.
+const WAIT_SLACK_MS = 10_000;
+
+export function createClient(opts: ClientOptions): WeftClient {
+  return new HttpClient(createHttp(opts), opts.WebSocket);
+}
+
+class HttpClient implements WeftClient {
+  readonly #http: Http;
+  readonly #socket: WebSocketFactory | undefined;
+  readonly #submitter: Submitter;
+
+  constructor(http: Http, socket: WebSocketFactory | undefined) {
+    this.#http = http;
+    this.#socket = socket;
+    this.#submitter = createSubmitter({
+      chainHead: () => this.#chainHead(),
+      nextSequence: (address) => this.nextSequence(address),
+      submit: (tx) => this.submit(tx),
+    });
+  }
+
+  get url(): string {
+    return this.#http.baseUrl;
+  }
+
+  submit(tx: SignedTx, opts: SubmitOptions & { wait: true }): Promise<TxStatus>;
+  submit(tx: SignedTx, opts?: SubmitOptions & { wait?: false }): Promise<SubmitAccepted>;
+  submit(tx: SignedTx, opts?: SubmitOptions): Promise<SubmitAccepted | TxStatus>;
+  submit(txs: readonly SignedTx[], opts?: SubmitOptions): Promise<BatchSubmitResult[]>;
+  async submit(
+    input: SignedTx | readonly SignedTx[],
+    opts: SubmitOptions = {},
+  ): Promise<SubmitAccepted | TxStatus | BatchSubmitResult[]> {
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_WAIT_MS;
+    if (isBatch(input)) {
+      const { results } = await this.#http.request<{ results: BatchSubmitResult[] }>("POST", "/v1/txs", {
+        body: { txs: input },
+      });
+      if (!opts.wait) return results;
+      return Promise.all(
+        results.map(async (r) =>
+          r.accepted && r.hash ? { ...r, status: await this.waitForCommit(r.hash, timeoutMs) } : r,
+        ),
+      );
+    }
+    if (!opts.wait) return this.#http.request<SubmitAccepted>("POST", "/v1/txs", { body: input });
+    return this.#http.request<TxStatus>("POST", "/v1/txs", {
+      body: input,
+      query: { wait: true, timeoutMs },
+      timeoutMs: timeoutMs + WAIT_SLACK_MS,
+    });
+  }
+
+  waitForCommit(hash: string, timeoutMs = DEFAULT_WAIT_MS): Promise<TxStatus> {
+    return pollForCommit((h) => this.getTx(h), hash, timeoutMs);
+  }
+
+  getTx(hash: string): Promise<TxStatus> {
+    return this.#http.request("GET", `/v1/txs/${segment(hash)}`);
+  }
+
+  latestBlock(): Promise<BlockView> {
+    return this.#http.request("GET", "/v1/blocks/latest");
+  }
+
+  async getBlock(height: number): Promise<BlockView> {
+    if (!Number.isSafeInteger(height) || height < 1) {
+      throw new SdkError({ code: "SDK_INVALID_ARGUMENT", message: `block height must be a positive integer: ${height}` });
+    }
+    return this.#http.request("GET", `/v1/blocks/${height}`);
+  }
+
+  getState(key: string, opts: StateOptions = {}): Promise<QueryResult> {
+    return this.#http.request("GET", `/v1/state/${keyPath(key)}`, { query: proveQuery(opts, { height: opts.height }) });
+  }
+
+  query(
+    module: string,
+    name: string,
+    params: Record<string, QueryValue> = {},
+    opts: ReadOptions = {},
+  ): Promise<QueryResult> {
+    return this.#http.request("GET", `/v1/query/${segment(module)}/${segment(name)}`, {
+      query: proveQuery(opts, params),
+    });
+  }
+
+  balance(asset: string, address: string, opts: ReadOptions = {}): Promise<QueryResult> {
+    return this.#http.request("GET", `/v1/token/balances/${segment(asset)}/${segment(address)}`, {
+      query: proveQuery(opts),
+    });
+  }
+
+  asset(id: string): Promise<QueryResult> {
+    return this.#http.request("GET", `/v1/token/assets/${segment(id)}`);
+  }
+
+  txProof(hash: string): Promise<TxProofBundle> {
+    return this.#http.request("GET", `/v1/proofs/tx/${segment(hash)}`);
+  }
+
+  async nextSequence(address: string): Promise<number> {
+    const { value } = await this.getState(`auth/sequence/${address}`);
+    if (value === null) return 0;
+    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
+      throw new SdkError({ code: "SDK_BAD_RESPONSE", message: `sequence of ${address} is not a count`, value });
+    }
+    return value;
+  }
+
+  health(): Promise<NodeHealth> {
+    return this.#http.request("GET", "/healthz");
+  }
+
+  subscribe(handler: (event: NodeEvent) => void, opts: SubscribeOptions = {}): () => void {
+    return openEventStream(this.#http.baseUrl, resolveWebSocket(this.#socket), handler, opts);
+  }
+
+  send(signer: KeyPair, call: TxCall, opts: SendOptions & { wait: true }): Promise<TxStatus>;
+  send(signer: KeyPair, call: TxCall, opts?: SendOptions & { wait?: false }): Promise<SubmitAccepted>;
+  send(signer: KeyPair, call: TxCall, opts?: SendOptions): Promise<SubmitAccepted | TxStatus>;
+  async send(signer: KeyPair, call: TxCall, opts: SendOptions = {}): Promise<SubmitAccepted | TxStatus> {
+    // Submit without the node's wait so the per-signer queue is not held for a whole block.
+    const accepted = await this.#submitter(signer, call, opts);
+    return opts.wait ? this.waitForCommit(accepted.hash, opts.timeoutMs) : accepted;
+  }
+
+  /** Chain id and height for a new transaction; before block 1 only /healthz knows them. */
+  async #chainHead(): Promise<{ chainId: string; height: number }> {
+    try {
+      const { header } = (await this.latestBlock()).block;
+      return { chainId: header.chainId, height: header.height };
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 404)) throw e;
+      const health = await this.health();
+      return { chainId: health.chainId, height: health.height };
+    }
+  }
+}
+
+function isBatch(input: SignedTx | readonly SignedTx[]): input is readonly SignedTx[] {
+  return Array.isArray(input);
+}
+
+function proveQuery(opts: ReadOptions, extra: Record<string, QueryValue> = {}): Record<string, QueryValue> {
+  return { ...extra, prove: opts.prove ? true : undefined };
+}

@@ -1,0 +1,77 @@
+import { type IncomingMessage, createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+
+// A stand-in for a node's HTTP API: records every request and answers with canned responses.
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingMessage["headers"];
+  body: unknown;
+}
+
+export interface CannedResponse {
+  status?: number;
+  body?: unknown;
+  /** Raw text instead of JSON, e.g. an HTML error page. */
+  text?: string;
+  contentType?: string;
+  /** Never answer (for timeouts). */
+  hang?: boolean;
+}
+
+/** Keyed by "METHOD /path" (query excluded); a function answers per request. */
+export type Routes = Record<string, CannedResponse | ((req: RecordedRequest) => CannedResponse)>;
+
+export interface FakeNode {
+  url: string;
+  requests: RecordedRequest[];
+  close(): Promise<void>;
+}
+
+export const notFound = (detail: string): CannedResponse => problem(404, "NODE_NOT_FOUND", detail);
+
+export function problem(status: number, code: string, detail: string, extra: object = {}): CannedResponse {
+  return {
+    status,
+    contentType: "application/problem+json",
+    body: { type: `https://weft.dev/problems/${code}`, title: code, status, detail, code, ...extra },
+  };
+}
+
+export async function startFakeNode(routes: Routes): Promise<FakeNode> {
+  const requests: RecordedRequest[] = [];
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString("utf8");
+    const url = new URL(req.url ?? "/", "http://fake");
+    const recorded: RecordedRequest = {
+      method: req.method ?? "GET",
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body: raw ? JSON.parse(raw) : undefined,
+    };
+    requests.push(recorded);
+    const route = routes[`${recorded.method} ${recorded.path}`];
+    const answer = typeof route === "function" ? route(recorded) : (route ?? notFound(`no route ${recorded.path}`));
+    if (answer.hang) return;
+    const status = answer.status ?? 200;
+    const text = answer.text ?? JSON.stringify(answer.body);
+    res.writeHead(status, { "content-type": answer.contentType ?? "application/json" });
+    res.end(text);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
