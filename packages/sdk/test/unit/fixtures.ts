@@ -1,5 +1,5 @@
+import type { BlockHeader } from "@weft/core";
 import {
-  type BlockHeader,
   type KeyPair,
   type SignedTx,
   type TxStatus,
