@@ -15,12 +15,13 @@ import type { FastifyInstance } from "fastify";
  * Shared response schemas. Each is registered once under its `$id` and referenced from routes,
  * so serialization, validation and the OpenAPI components all use the same definitions.
  */
-type Identified = TSchema & { $id: string };
-
 const withId = <T extends TSchema>(schema: T, $id: string): T & { $id: string } => ({ ...schema, $id });
 
 /** A reference to a shared schema that keeps its static type for handlers. */
-export const ref = <T extends Identified>(schema: T) => Type.Unsafe<Static<T>>({ $ref: `${schema.$id}#` });
+export function ref<T extends TSchema>(schema: T) {
+  if (typeof schema.$id !== "string") throw new Error("ref() needs a schema with an $id");
+  return Type.Unsafe<Static<T>>({ $ref: `${schema.$id}#` });
+}
 
 export const TxHash = HexString(32);
 const Height = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
@@ -152,7 +153,7 @@ export const Problem = Type.Object(
   { additionalProperties: true, $id: "Problem", description: "RFC 9457 problem details" },
 );
 
-const COMPONENTS: readonly Identified[] = [
+const COMPONENTS: readonly TSchema[] = [
   SignedTx,
   BlockHeader,
   CommitCertificate,
@@ -180,7 +181,7 @@ export function registerSchemas(app: FastifyInstance): void {
  * Core schemas embed the schemas they use (each with its `$id`); registered as they are, one
  * definition would appear under several names. Nested identified schemas become references.
  */
-function referenceNested(schema: Identified): Record<string, unknown> {
+function referenceNested(schema: TSchema): Record<string, unknown> {
   const walk = (node: unknown, root: boolean): unknown => {
     if (Array.isArray(node)) return node.map((item) => walk(item, false));
     if (node === null || typeof node !== "object") return node;

@@ -2,7 +2,7 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import websocket from "@fastify/websocket";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { type Metrics, createMetrics } from "../metrics/metrics.js";
 import type { NodeService } from "../service.js";
@@ -35,8 +35,10 @@ export async function createApiServer(
   deps: ApiDeps,
 ): Promise<FastifyInstance> {
   const resolved = resolveApiOptions(options);
+  // Widened so the instance is typed with Fastify's logger interface, not pino's concrete one.
+  const loggerInstance: FastifyBaseLogger | undefined = deps.logger;
   const app = Fastify({
-    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    ...(loggerInstance ? { loggerInstance } : { logger: false }),
     bodyLimit: resolved.bodyLimit,
     // One log line per failed request (sendProblem) instead of two per request.
     disableRequestLogging: true,

@@ -3,7 +3,7 @@ import { IdentifierSchema } from "@weft/core";
 import type { NodeEvent } from "../../service.js";
 import type { ApiApp, RouteContext } from "../context.js";
 import { ApiError } from "../problem.js";
-import { NodeEvent as NodeEventSchema, problems, ref } from "../schemas.js";
+import { problems } from "../schemas.js";
 
 /** A client this far behind is dropped rather than buffered for without bound. */
 export const SLOW_CLIENT_BYTES = 4 * 1024 * 1024;
@@ -44,8 +44,9 @@ export function eventRoutes(app: ApiApp, { service, options, metrics }: RouteCon
         tags: ["events"],
         summary: "WebSocket stream of node events (JSON text messages, NodeEvent schema) in commit order",
         description:
-          "Upgrade to a WebSocket. Each message is one NodeEvent. A client that falls more than 4 MiB " +
-          "behind is closed with code 1013.",
+          "Upgrade to a WebSocket. Each message is one NodeEvent (see components). `module` filters " +
+          "chain events only; combine with types=event for one module's events. A client more than " +
+          "4 MiB behind is closed with code 1013.",
         querystring: Querystring,
         response: { 101: { description: "switching to the WebSocket protocol" }, ...problems(400, 503) },
       },
@@ -89,6 +90,7 @@ export function eventRoutes(app: ApiApp, { service, options, metrics }: RouteCon
           socket.terminate();
         }
       });
+      // A send failure during subscribe() stopped us before `unsubscribe` was assigned.
       if (!open) unsubscribe();
       socket.on("close", stop);
       socket.on("error", stop);
@@ -104,6 +106,3 @@ function filterFor(query: { types?: string; module?: string }): (event: NodeEven
     return module === undefined || event.type !== "event" || event.event.module === module;
   };
 }
-
-/** The message schema, for readers of this module; the OpenAPI document lists it as NodeEvent. */
-export const EventMessage = ref(NodeEventSchema);
