@@ -17,10 +17,13 @@ import type { FastifyInstance } from "fastify";
  */
 const withId = <T extends TSchema>(schema: T, $id: string): T & { $id: string } => ({ ...schema, $id });
 
-/** A reference to a shared schema that keeps its static type for handlers. */
-export function ref<T extends TSchema>(schema: T) {
+/**
+ * A reference to a shared schema that keeps its static type for handlers. As a response schema,
+ * `description` becomes the response's description in the OpenAPI document.
+ */
+export function ref<T extends TSchema>(schema: T, description?: string) {
   if (typeof schema.$id !== "string") throw new Error("ref() needs a schema with an $id");
-  return Type.Unsafe<Static<T>>({ $ref: `${schema.$id}#` });
+  return Type.Unsafe<Static<T>>({ $ref: `${schema.$id}#`, ...(description ? { description } : {}) });
 }
 
 export const TxHash = HexString(32);

@@ -2,7 +2,7 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import websocket from "@fastify/websocket";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
 import { type Metrics, createMetrics } from "../metrics/metrics.js";
 import type { NodeService } from "../service.js";
@@ -41,7 +41,7 @@ export async function createApiServer(
     ...(loggerInstance ? { loggerInstance } : { logger: false }),
     bodyLimit: resolved.bodyLimit,
     // One log line per failed request (sendProblem) instead of two per request.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     ajv: {
       // Unknown fields are an error, not silently dropped (Fastify's default removes them).
       customOptions: { removeAdditional: false, coerceTypes: "array", useDefaults: true, allErrors: false },

@@ -10,7 +10,7 @@ export function blockRoutes(app: ApiApp, { service }: RouteContext): void {
       schema: {
         tags: ["blocks"],
         summary: "The last committed block with its hash and commit certificate",
-        response: { 200: ref(BlockView), ...problems(404) },
+        response: { 200: ref(BlockView, "the block"), ...problems(404) },
       },
     },
     async () => {
@@ -30,7 +30,7 @@ export function blockRoutes(app: ApiApp, { service }: RouteContext): void {
           { height: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) },
           { additionalProperties: false },
         ),
-        response: { 200: ref(BlockView), ...problems(400, 404) },
+        response: { 200: ref(BlockView, "the block"), ...problems(400, 404) },
       },
     },
     async (request) => {

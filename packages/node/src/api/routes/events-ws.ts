@@ -50,6 +50,8 @@ export function eventRoutes(app: ApiApp, { service, options, metrics }: RouteCon
         querystring: Querystring,
         response: { 101: { description: "switching to the WebSocket protocol" }, ...problems(400, 503) },
       },
+      // @fastify/websocket hides WebSocket routes from the document; this one is part of the API.
+      config: { swaggerTransform: ({ schema, url }) => ({ schema: { ...schema, hide: false }, url }) },
       // Refuse before the upgrade so the client gets a 503 problem, not a dropped socket.
       preValidation: async () => {
         if (clients >= options.wsMaxClients) throw tooMany();

@@ -9,7 +9,7 @@ export function healthRoutes(app: ApiApp, { service, metrics }: RouteContext): v
       schema: {
         tags: ["ops"],
         summary: "Node health: 200 when healthy, 503 otherwise (same body)",
-        response: { 200: ref(NodeHealth), 503: ref(NodeHealth) },
+        response: { 200: ref(NodeHealth, "healthy"), 503: ref(NodeHealth, "unhealthy") },
       },
     },
     async (_request, reply) => {

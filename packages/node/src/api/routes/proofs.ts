@@ -10,7 +10,7 @@ export function proofRoutes(app: ApiApp, { service }: RouteContext): void {
         tags: ["proofs"],
         summary: "A bundle proving a committed transaction and its result, verifiable with the genesis file",
         params: Type.Object({ hash: TxHash }, { additionalProperties: false }),
-        response: { 200: ref(TxProofBundle), ...problems(400, 404) },
+        response: { 200: ref(TxProofBundle, "the proof bundle"), ...problems(400, 404) },
       },
     },
     async (request) => service.proveTx(request.params.hash),

@@ -6,7 +6,7 @@ import { StateValue, problems, ref } from "../schemas.js";
 
 const Prove = Type.Optional(Type.Boolean({ description: "include a proof of the state key the answer comes from" }));
 const Asset = Type.String({ minLength: 1, maxLength: 64, description: "asset symbol" });
-const response = { 200: ref(StateValue), ...problems(400, 404, 422) };
+const response = { 200: ref(StateValue, "the answer, and a proof of its state key with prove=true"), ...problems(400, 404, 422) };
 
 export function queryRoutes(app: ApiApp, { service }: RouteContext): void {
   // Service calls are synchronous, so the query and its proof see the same committed height.

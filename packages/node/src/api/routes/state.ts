@@ -23,7 +23,7 @@ export function stateRoutes(app: ApiApp, { service }: RouteContext): void {
           },
           { additionalProperties: false },
         ),
-        response: { 200: ref(StateValue), ...problems(400, 404) },
+        response: { 200: ref(StateValue, "the value, and its proof with prove=true"), ...problems(400, 404) },
       },
       config: {
         // Document the wildcard as a named path parameter.

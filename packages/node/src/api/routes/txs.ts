@@ -51,8 +51,12 @@ export function txRoutes(app: ApiApp, { service, options }: RouteContext): void 
         body,
         querystring,
         response: {
-          200: Type.Union([ref(TxStatus), ref(SubmitBatchResult)]),
-          202: Type.Union([ref(SubmitAccepted), ref(TxStatus)]),
+          200: Type.Union([ref(TxStatus), ref(SubmitBatchResult)], {
+            description: "single tx with wait: committed status; batch: one result per transaction",
+          }),
+          202: Type.Union([ref(SubmitAccepted), ref(TxStatus)], {
+            description: "single tx: admitted to the mempool (with wait: still pending at the timeout)",
+          }),
           ...problems(400, 409, 413, 415, 422, 503),
         },
       },
@@ -99,7 +103,7 @@ export function txRoutes(app: ApiApp, { service, options }: RouteContext): void 
         tags: ["txs"],
         summary: "A transaction's status: pending in the mempool or committed with its receipt and events",
         params: Type.Object({ hash: TxHash }, { additionalProperties: false }),
-        response: { 200: ref(TxStatus), ...problems(400, 404) },
+        response: { 200: ref(TxStatus, "the transaction's status"), ...problems(400, 404) },
       },
     },
     async (request) => {

@@ -1,0 +1,32 @@
+import { expect, it } from "vitest";
+import { buildApi } from "./support/api.js";
+
+it("smoke", async () => {
+  const { app, service } = await buildApi();
+  const tx = service.signedTx();
+  let r = await app.inject({ method: "POST", url: "/v1/txs", payload: tx });
+  console.log(r.statusCode, r.headers["content-type"], r.body);
+  service.autoCommit = true;
+  r = await app.inject({ method: "POST", url: "/v1/txs?wait=true", payload: service.signedTx() });
+  console.log(r.statusCode, r.body.slice(0, 300));
+  r = await app.inject({ method: "POST", url: "/v1/txs", payload: { txs: [service.signedTx(), { a: 1 }, tx] } });
+  console.log(r.statusCode, r.body);
+  r = await app.inject({ method: "POST", url: "/v1/txs", payload: "{bad", headers: { "content-type": "application/json" } });
+  console.log(r.statusCode, r.headers["content-type"], r.body);
+  r = await app.inject({ method: "GET", url: "/v1/blocks/abc" });
+  console.log(r.statusCode, r.body);
+  r = await app.inject({ method: "GET", url: "/v1/blocks/latest" });
+  console.log(r.statusCode, r.body.slice(0, 300));
+  r = await app.inject({ method: "GET", url: "/v1/state/token/balance/ACME/x?prove=true" });
+  console.log(r.statusCode, r.body.slice(0, 300));
+  r = await app.inject({ method: "GET", url: "/v1/query/token/balance?asset=ACME&address=ab&prove=true" });
+  console.log(r.statusCode, r.body.slice(0, 300));
+  r = await app.inject({ method: "GET", url: "/nope" });
+  console.log(r.statusCode, r.body);
+  r = await app.inject({ method: "GET", url: "/metrics" });
+  console.log(r.statusCode, r.headers["content-type"], r.body.slice(0, 500));
+  r = await app.inject({ method: "GET", url: "/docs/json" });
+  console.log(r.statusCode, r.body.length);
+  require("node:fs").writeFileSync("/tmp/openapi.json", JSON.stringify(JSON.parse(r.body), null, 2));
+  expect(1).toBe(1);
+});
