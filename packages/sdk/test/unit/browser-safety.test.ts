@@ -6,7 +6,9 @@ import { describe, expect, it } from "vitest";
 // Everything but keyfile.ts ships to browsers: no Node built-ins, and no path to keyfile.ts.
 const SRC = join(import.meta.dirname, "../../src");
 const NODE_ONLY = new Set(["keyfile.ts"]);
-const IMPORT = /(?:import|export)\s[^;]*?from\s*["']([^"']+)["']|import\s*\(\s*["']([^"']+)["']\s*\)|require\s*\(\s*["']([^"']+)["']\s*\)/g;
+// Static imports and re-exports (with or without bindings), dynamic import() and require().
+const IMPORT =
+  /\b(?:import|export)\s*(?:[^;"']*?\sfrom\s*)?["']([^"']+)["']|\bimport\s*\(\s*["']([^"']+)["']|\brequire\s*\(\s*["']([^"']+)["']/g;
 const BUILTINS = new Set(builtinModules);
 
 async function browserFiles(): Promise<{ name: string; specifiers: string[] }[]> {

@@ -30,7 +30,7 @@ function acceptingNode(height: number, sequence: number | null, extra: Routes = 
     "POST /v1/txs": (req) => {
       const tx = req.body as SignedTx;
       submitted.push(tx);
-      return { status: 202, body: { hash: txHash(tx), accepted: true } };
+      return { status: 202, body: { hash: txHash(tx), accepted: true }, delayMs: 30 };
     },
     ...extra,
   };

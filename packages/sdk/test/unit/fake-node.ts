@@ -19,6 +19,8 @@ export interface CannedResponse {
   contentType?: string;
   /** Never answer (for timeouts). */
   hang?: boolean;
+  /** Answer after this long, so concurrent client calls really overlap. */
+  delayMs?: number;
 }
 
 /** Keyed by "METHOD /path" (query excluded); a function answers per request. */
@@ -58,6 +60,7 @@ export async function startFakeNode(routes: Routes): Promise<FakeNode> {
     const route = routes[`${recorded.method} ${recorded.path}`];
     const answer = typeof route === "function" ? route(recorded) : (route ?? notFound(`no route ${recorded.path}`));
     if (answer.hang) return;
+    if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
     const status = answer.status ?? 200;
     const text = answer.text ?? JSON.stringify(answer.body);
     res.writeHead(status, { "content-type": answer.contentType ?? "application/json" });
