@@ -9,6 +9,7 @@ import { ModuleRegistry } from "./app/registry.js";
 import { SoloDriver } from "./consensus/solo-driver.js";
 import { NodeError } from "./errors.js";
 import { Mempool } from "./mempool/mempool.js";
+import { SignatureVerifier } from "./mempool/verifier.js";
 import { type Metrics, createMetrics } from "./metrics/metrics.js";
 import { defaultModules } from "./modules/index.js";
 import { type NodeOptions, type NodeOptionsInput, resolveNodeOptions } from "./options.js";
@@ -55,7 +56,8 @@ export async function createNode(params: CreateNodeParams): Promise<WeftNode> {
   const metrics = createMetrics();
   const mempool = new Mempool(options.mempool);
   const app = new Application(genesis, registry, store, mempool);
-  const service = new LocalNodeService(genesis, app, store, metrics, log);
+  const verifier = new SignatureVerifier(options.mempool.verifyThreads);
+  const service = new LocalNodeService(genesis, app, store, metrics, log, verifier);
   const driver = new SoloDriver(app, genesis, validatorKey, options.consensus, log.child({ module: "consensus" }));
   service.onAdmitted = () => driver.notify();
   let api: FastifyInstance | undefined;
@@ -78,6 +80,7 @@ export async function createNode(params: CreateNodeParams): Promise<WeftNode> {
     async stop() {
       await api?.close();
       await driver.stop();
+      await verifier.close();
       await store.close();
       log.info("node stopped");
     },

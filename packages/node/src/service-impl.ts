@@ -1,5 +1,6 @@
 import {
   type ChainEvent,
+  type DecodedTx,
   type Genesis,
   type StateProofBundle,
   type TxProofBundle,
@@ -18,6 +19,8 @@ import type { Logger } from "pino";
 import type { Application } from "./app/application.js";
 import type { ExecutedBlock } from "./app/executor.js";
 import { NodeError } from "./errors.js";
+import { badSignature } from "./mempool/mempool.js";
+import type { SignatureVerifier } from "./mempool/verifier.js";
 import type { Metrics } from "./metrics/metrics.js";
 import type { ChainStore } from "./storage/chain-store.js";
 import type { BlockView, NodeEvent, NodeHealth, NodeService, QueryResult, StateRead, SubmitOutcome, TxStatus } from "./service.js";
@@ -40,6 +43,7 @@ export class LocalNodeService implements NodeService {
     private readonly store: ChainStore,
     private readonly metrics: Metrics,
     private readonly log: Logger,
+    private readonly verifier: SignatureVerifier,
   ) {
     this.genesisHash = genesisHash(genesis);
     this.chainId = genesis.chainId;
@@ -47,7 +51,7 @@ export class LocalNodeService implements NodeService {
     this.metrics.height.set(store.head()?.height ?? 0);
   }
 
-  submitTxs(inputs: readonly unknown[]): SubmitOutcome[] {
+  async submitTxs(inputs: readonly unknown[]): Promise<SubmitOutcome[]> {
     const head = this.app.lastCommitted();
     const ctx = {
       chainId: this.chainId,
@@ -57,16 +61,33 @@ export class LocalNodeService implements NodeService {
       isCommitted: (hash: string) => this.store.getTxLocation(hash) !== undefined,
       checkCall: (module: string, method: string, args: unknown) => void this.app.registry.method(module, method, args),
     };
-    const outcomes = inputs.map((input): SubmitOutcome => {
+    const reject = (e: unknown, hash?: string): SubmitOutcome => {
+      const error = e instanceof WeftError ? e : new NodeError({ code: "NODE_INVALID_ARGUMENT", message: "transaction rejected" });
+      if (!(e instanceof WeftError)) this.log.error({ err: e }, "unexpected error admitting a transaction");
+      this.metrics.txsRejected.inc({ code: error.code });
+      this.log.debug({ code: error.code, reason: error.message }, "transaction rejected");
+      return hash === undefined ? { accepted: false, error } : { hash, accepted: false, error };
+    };
+    // Cheap checks first, synchronously; then all surviving signatures in one off-thread batch.
+    const outcomes: SubmitOutcome[] = [];
+    const checked: { slot: number; decoded: DecodedTx }[] = [];
+    inputs.forEach((input, slot) => {
       try {
-        const decoded = this.app.mempool.add(input, ctx);
-        return { hash: decoded.hash, accepted: true };
+        checked.push({ slot, decoded: this.app.mempool.check(input, ctx) });
+        outcomes.push({ hash: "", accepted: true });
       } catch (e) {
-        const error = e instanceof WeftError ? e : new NodeError({ code: "NODE_INVALID_ARGUMENT", message: "transaction rejected" });
-        if (!(e instanceof WeftError)) this.log.error({ err: e }, "unexpected error admitting a transaction");
-        this.metrics.txsRejected.inc({ code: error.code });
-        this.log.debug({ code: error.code, reason: error.message }, "transaction rejected");
-        return { accepted: false, error };
+        outcomes.push(reject(e));
+      }
+    });
+    const valid = await this.verifier.verify(checked.map((c) => c.decoded));
+    const latest = { ...ctx, height: this.app.lastCommitted().height };
+    checked.forEach(({ slot, decoded }, i) => {
+      try {
+        if (!valid[i]) throw badSignature();
+        this.app.mempool.insert(decoded, latest);
+        outcomes[slot] = { hash: decoded.hash, accepted: true };
+      } catch (e) {
+        outcomes[slot] = reject(e, decoded.hash);
       }
     });
     this.metrics.mempoolSize.set(this.app.mempool.size);

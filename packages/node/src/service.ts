@@ -70,7 +70,7 @@ export interface NodeService {
   readonly genesisHash: string;
   readonly chainId: string;
   /** Admits transactions to the mempool; each input gets its own outcome (a batch is not atomic). */
-  submitTxs(inputs: readonly unknown[]): SubmitOutcome[];
+  submitTxs(inputs: readonly unknown[]): Promise<SubmitOutcome[]>;
   /** Resolves when the transaction is committed, or with its pending status after `timeoutMs`. */
   waitForCommit(hash: string, timeoutMs: number): Promise<TxStatus>;
   getTx(hash: string): TxStatus | undefined;

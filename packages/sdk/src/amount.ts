@@ -13,7 +13,10 @@ export function toAmount(value: bigint | string, field = "amount"): string {
   }
   if (typeof value !== "string" || !DIGITS.test(value)) {
     const negative = typeof value === "string" && /^-[0-9]+$/.test(value);
-    throw invalid(field, negative ? `${field} must not be negative` : `${field} must be a string of decimal digits`);
+    throw invalid(
+      field,
+      negative ? `${field} must not be negative` : `${field} must be a string of decimal digits`,
+    );
   }
   return BigInt(value).toString();
 }

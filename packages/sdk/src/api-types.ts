@@ -33,8 +33,9 @@ export interface BatchSubmitResult {
   /** Absent when the node could not decode the transaction at all. */
   hash?: string;
   accepted: boolean;
-  error?: { code: string; message: string };
-  /** Filled in by `submit(txs, { wait: true })` for accepted transactions. */
+  /** Why it was refused; `status` is the HTTP status a single submission would have got. */
+  error?: { code: string; message: string; status?: number; [field: string]: unknown };
+  /** With `wait`, for accepted transactions. */
   status?: TxStatus;
 }
 

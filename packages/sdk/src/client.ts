@@ -9,9 +9,9 @@ import type {
   TxStatus,
 } from "./api-types.js";
 import { ApiError, SdkError } from "./errors.js";
-import { type SubscribeOptions, type WebSocketFactory, openEventStream, resolveWebSocket } from "./events.js";
-import { type Http, type HttpOptions, type QueryValue, createHttp, keyPath, segment } from "./http.js";
-import { type SendOptions, type Submitter, createSubmitter } from "./sender.js";
+import { openEventStream, resolveWebSocket, type SubscribeOptions, type WebSocketFactory } from "./events.js";
+import { createHttp, type Http, type HttpOptions, keyPath, type QueryValue, segment } from "./http.js";
+import { createSubmitter, type SendOptions, type Submitter } from "./sender.js";
 import type { TxCall } from "./tx-builder.js";
 import { DEFAULT_WAIT_MS, pollForCommit } from "./wait.js";
 
@@ -21,7 +21,7 @@ export interface ClientOptions extends HttpOptions {
 }
 
 export interface SubmitOptions {
-  /** Wait for the commit (single: the node waits; batch: the SDK polls each accepted hash). */
+  /** Have the node answer once committed (per transaction for a batch). */
   wait?: boolean;
   /** How long to wait; default 30 s. A timeout returns the still-pending status. */
   timeoutMs?: number;
@@ -33,7 +33,7 @@ export interface ReadOptions {
 }
 
 export interface StateOptions extends ReadOptions {
-  /** Read an earlier version of the state. */
+  /** Read an earlier version of the state (not with `prove`: proofs are for the latest height). */
   height?: number;
 }
 
@@ -50,12 +50,18 @@ export interface WeftClient {
   latestBlock(): Promise<BlockView>;
   getBlock(height: number): Promise<BlockView>;
   getState(key: string, opts?: StateOptions): Promise<QueryResult>;
-  query(module: string, name: string, params?: Record<string, QueryValue>, opts?: ReadOptions): Promise<QueryResult>;
+  query(
+    module: string,
+    name: string,
+    params?: Record<string, QueryValue>,
+    opts?: ReadOptions,
+  ): Promise<QueryResult>;
   balance(asset: string, address: string, opts?: ReadOptions): Promise<QueryResult>;
   asset(id: string): Promise<QueryResult>;
   txProof(hash: string): Promise<TxProofBundle>;
   /** The sequence the node expects next from `address` (committed transactions only). */
   nextSequence(address: string): Promise<number>;
+  /** Also for an unhealthy node (503, same body): check `ok`. */
   health(): Promise<NodeHealth>;
   /** Streams NodeEvents over a WebSocket; returns the function that closes the stream. */
   subscribe(handler: (event: NodeEvent) => void, opts?: SubscribeOptions): () => void;
@@ -87,6 +93,7 @@ class HttpClient implements WeftClient {
       chainHead: () => this.#chainHead(),
       nextSequence: (address) => this.nextSequence(address),
       submit: (tx) => this.submit(tx),
+      knows: (hash) => this.#knows(hash),
     });
   }
 
@@ -103,23 +110,15 @@ class HttpClient implements WeftClient {
     opts: SubmitOptions = {},
   ): Promise<SubmitAccepted | TxStatus | BatchSubmitResult[]> {
     const timeoutMs = opts.timeoutMs ?? DEFAULT_WAIT_MS;
+    const wait = opts.wait ? { query: { wait: true, timeoutMs }, timeoutMs: timeoutMs + WAIT_SLACK_MS } : {};
     if (isBatch(input)) {
       const { results } = await this.#http.request<{ results: BatchSubmitResult[] }>("POST", "/v1/txs", {
         body: { txs: input },
+        ...wait,
       });
-      if (!opts.wait) return results;
-      return Promise.all(
-        results.map(async (r) =>
-          r.accepted && r.hash ? { ...r, status: await this.waitForCommit(r.hash, timeoutMs) } : r,
-        ),
-      );
+      return results;
     }
-    if (!opts.wait) return this.#http.request<SubmitAccepted>("POST", "/v1/txs", { body: input });
-    return this.#http.request<TxStatus>("POST", "/v1/txs", {
-      body: input,
-      query: { wait: true, timeoutMs },
-      timeoutMs: timeoutMs + WAIT_SLACK_MS,
-    });
+    return this.#http.request<SubmitAccepted | TxStatus>("POST", "/v1/txs", { body: input, ...wait });
   }
 
   waitForCommit(hash: string, timeoutMs = DEFAULT_WAIT_MS): Promise<TxStatus> {
@@ -136,13 +135,24 @@ class HttpClient implements WeftClient {
 
   async getBlock(height: number): Promise<BlockView> {
     if (!Number.isSafeInteger(height) || height < 1) {
-      throw new SdkError({ code: "SDK_INVALID_ARGUMENT", message: `block height must be a positive integer: ${height}` });
+      throw new SdkError({
+        code: "SDK_INVALID_ARGUMENT",
+        message: `block height must be a positive integer: ${height}`,
+      });
     }
     return this.#http.request("GET", `/v1/blocks/${height}`);
   }
 
-  getState(key: string, opts: StateOptions = {}): Promise<QueryResult> {
-    return this.#http.request("GET", `/v1/state/${keyPath(key)}`, { query: proveQuery(opts, { height: opts.height }) });
+  async getState(key: string, opts: StateOptions = {}): Promise<QueryResult> {
+    if (opts.prove && opts.height !== undefined) {
+      throw new SdkError({
+        code: "SDK_INVALID_ARGUMENT",
+        message: "proofs are for the latest height: omit height",
+      });
+    }
+    return this.#http.request("GET", `/v1/state/${keyPath(key)}`, {
+      query: proveQuery(opts, { height: opts.height }),
+    });
   }
 
   query(
@@ -174,13 +184,18 @@ class HttpClient implements WeftClient {
     const { value } = await this.getState(`auth/sequence/${address}`);
     if (value === null) return 0;
     if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
-      throw new SdkError({ code: "SDK_BAD_RESPONSE", message: `sequence of ${address} is not a count`, value });
+      throw new SdkError({
+        code: "SDK_BAD_RESPONSE",
+        message: `sequence of ${address} is not a count`,
+        value,
+      });
     }
     return value;
   }
 
+  /** Resolves for an unhealthy node too (it answers 503 with the same body): check `ok`. */
   health(): Promise<NodeHealth> {
-    return this.#http.request("GET", "/healthz");
+    return this.#http.request("GET", "/healthz", { acceptStatus: [503] });
   }
 
   subscribe(handler: (event: NodeEvent) => void, opts: SubscribeOptions = {}): () => void {
@@ -194,6 +209,16 @@ class HttpClient implements WeftClient {
     // Submit without the node's wait so the per-signer queue is not held for a whole block.
     const accepted = await this.#submitter(signer, call, opts);
     return opts.wait ? this.waitForCommit(accepted.hash, opts.timeoutMs) : accepted;
+  }
+
+  async #knows(hash: string): Promise<boolean> {
+    try {
+      await this.getTx(hash);
+      return true;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) return false;
+      throw e;
+    }
   }
 
   /** Chain id and height for a new transaction; before block 1 only /healthz knows them. */

@@ -30,7 +30,8 @@ export function resolveWebSocket(explicit: WebSocketFactory | undefined): WebSoc
   if (typeof global !== "function") {
     throw new SdkError({
       code: "SDK_NO_WEBSOCKET",
-      message: "no global WebSocket here (Node < 22): pass one, e.g. createClient({ WebSocket }) from the ws package",
+      message:
+        "no global WebSocket here (Node < 22): pass one, e.g. createClient({ WebSocket }) from the ws package",
     });
   }
   return global;
@@ -65,7 +66,10 @@ export function openEventStream(
   socket.addEventListener("error", () => fail(`event stream ${url} failed`));
   socket.addEventListener("close", (ev) => {
     const { code, reason } = ev as { code?: unknown; reason?: unknown };
-    opts.onClose?.({ code: typeof code === "number" ? code : 1006, reason: typeof reason === "string" ? reason : "" });
+    opts.onClose?.({
+      code: typeof code === "number" ? code : 1006,
+      reason: typeof reason === "string" ? reason : "",
+    });
   });
   return () => {
     if (closedByCaller) return;

@@ -1,4 +1,4 @@
-import { type Genesis, assertCanonicalValue, parseJson } from "@weft/core";
+import { assertCanonicalValue, type Genesis, parseJson } from "@weft/core";
 import { SdkError } from "./errors.js";
 
 /**
@@ -10,7 +10,11 @@ export function parseGenesis(text: string): Genesis {
   try {
     value = parseJson(text);
   } catch (e) {
-    throw new SdkError({ code: "SDK_INVALID_JSON", message: `genesis: ${(e as Error).message}`, input: "genesis" });
+    throw new SdkError({
+      code: "SDK_INVALID_JSON",
+      message: `genesis: ${(e as Error).message}`,
+      input: "genesis",
+    });
   }
   const problem = genesisProblem(value);
   if (problem) throw new SdkError({ code: "SDK_INVALID_GENESIS", message: `genesis: ${problem}` });
@@ -21,7 +25,8 @@ function genesisProblem(g: unknown): string | undefined {
   if (!isObject(g)) return "not an object";
   if (typeof g.chainId !== "string") return "chainId must be a string";
   if (!isCount(g.genesisTime)) return "genesisTime must be a non-negative integer";
-  if (!Array.isArray(g.validators) || g.validators.length === 0) return "validators must be a non-empty array";
+  if (!Array.isArray(g.validators) || g.validators.length === 0)
+    return "validators must be a non-empty array";
   for (const [i, v] of g.validators.entries()) {
     const ok =
       isObject(v) &&

@@ -19,6 +19,8 @@ export interface RequestOptions {
   query?: Record<string, QueryValue>;
   body?: unknown;
   timeoutMs?: number;
+  /** Error statuses whose body is an answer, not a problem (e.g. 503 from /healthz). */
+  acceptStatus?: readonly number[];
 }
 
 export interface Http {
@@ -39,7 +41,10 @@ export function createHttp(opts: HttpOptions): Http {
     async request<T>(method: "GET" | "POST", path: string, req: RequestOptions = {}): Promise<T> {
       const url = baseUrl + path + queryString(req.query);
       const timeoutMs = req.timeoutMs ?? defaultTimeout;
-      const headers: Record<string, string> = { accept: "application/json, application/problem+json", ...opts.headers };
+      const headers: Record<string, string> = {
+        accept: "application/json, application/problem+json",
+        ...opts.headers,
+      };
       const init: RequestInit = { method, headers, signal: AbortSignal.timeout(timeoutMs) };
       if (req.body !== undefined) {
         headers["content-type"] = "application/json";
@@ -54,11 +59,16 @@ export function createHttp(opts: HttpOptions): Http {
       } catch (e) {
         throw transportError(e, method, url, timeoutMs);
       }
-      if (status < 200 || status > 299) throw problemError(status, text);
+      const ok = (status >= 200 && status <= 299) || req.acceptStatus?.includes(status);
+      if (!ok) throw problemError(status, text);
       try {
         return JSON.parse(text) as T;
       } catch {
-        throw new SdkError({ code: "SDK_BAD_RESPONSE", message: `${method} ${url}: response is not JSON`, status });
+        throw new SdkError({
+          code: "SDK_BAD_RESPONSE",
+          message: `${method} ${url}: response is not JSON`,
+          status,
+        });
       }
     },
   };
@@ -97,7 +107,11 @@ function queryString(query: Record<string, QueryValue> | undefined): string {
 function transportError(e: unknown, method: string, url: string, timeoutMs: number): SdkError {
   const name = (e as { name?: unknown } | null)?.name;
   if (name === "TimeoutError" || name === "AbortError") {
-    return new SdkError({ code: "SDK_TIMEOUT", message: `${method} ${url}: no answer within ${timeoutMs} ms`, url });
+    return new SdkError({
+      code: "SDK_TIMEOUT",
+      message: `${method} ${url}: no answer within ${timeoutMs} ms`,
+      url,
+    });
   }
   // Node's fetch says only "fetch failed"; the useful part (ECONNREFUSED, ...) is in `cause`.
   const cause = (e as { cause?: { message?: unknown } } | null)?.cause?.message;

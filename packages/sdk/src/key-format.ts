@@ -1,4 +1,11 @@
-import { KEY_ALGORITHMS, type KeyAlgorithm, type KeyPair, addressOf, keyPairFromSecret, parseJson } from "@weft/core";
+import {
+  addressOf,
+  KEY_ALGORITHMS,
+  type KeyAlgorithm,
+  type KeyPair,
+  keyPairFromSecret,
+  parseJson,
+} from "@weft/core";
 import { SdkError } from "./errors.js";
 
 export const KEY_FILE_TYPE = "weft-key/v1";
@@ -14,7 +21,13 @@ export function toKeyFile(key: KeyPair): KeyFile {
   if (derived.publicKey !== key.publicKey) {
     throw new SdkError({ code: "SDK_KEYFILE_MISMATCH", message: "publicKey does not belong to secretKey" });
   }
-  return { type: KEY_FILE_TYPE, alg: key.alg, publicKey: key.publicKey, secretKey: key.secretKey, address: addressOf(key) };
+  return {
+    type: KEY_FILE_TYPE,
+    alg: key.alg,
+    publicKey: key.publicKey,
+    secretKey: key.secretKey,
+    address: addressOf(key),
+  };
 }
 
 export function formatKeyFile(key: KeyPair): string {
@@ -32,20 +45,31 @@ export function parseKeyFile(text: string, source = "key file"): KeyFile {
   } catch (e) {
     throw invalid(source, (e as Error).message);
   }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) throw invalid(source, "not a JSON object");
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    throw invalid(source, "not a JSON object");
   const v = value as Record<string, unknown>;
   if (v.type !== KEY_FILE_TYPE) throw invalid(source, `type must be "${KEY_FILE_TYPE}"`);
-  if (!KEY_ALGORITHMS.includes(v.alg as KeyAlgorithm)) throw invalid(source, `alg must be one of ${KEY_ALGORITHMS.join(", ")}`);
+  if (!KEY_ALGORITHMS.includes(v.alg as KeyAlgorithm))
+    throw invalid(source, `alg must be one of ${KEY_ALGORITHMS.join(", ")}`);
   for (const field of ["publicKey", "secretKey", "address"]) {
     if (typeof v[field] !== "string") throw invalid(source, `${field} must be a string`);
   }
-  if (!/^[0-9a-f]{64}$/.test(v.secretKey as string)) throw invalid(source, "secretKey must be 32 bytes of lowercase hex");
+  if (!/^[0-9a-f]{64}$/.test(v.secretKey as string))
+    throw invalid(source, "secretKey must be 32 bytes of lowercase hex");
   const key = keyPairFromSecret(v.alg as KeyAlgorithm, v.secretKey as string);
   if (key.publicKey !== v.publicKey) {
-    throw new SdkError({ code: "SDK_KEYFILE_MISMATCH", message: `${source}: publicKey does not belong to secretKey`, source });
+    throw new SdkError({
+      code: "SDK_KEYFILE_MISMATCH",
+      message: `${source}: publicKey does not belong to secretKey`,
+      source,
+    });
   }
   if (addressOf(key) !== v.address) {
-    throw new SdkError({ code: "SDK_KEYFILE_MISMATCH", message: `${source}: address does not belong to the key`, source });
+    throw new SdkError({
+      code: "SDK_KEYFILE_MISMATCH",
+      message: `${source}: address does not belong to the key`,
+      source,
+    });
   }
   return { type: KEY_FILE_TYPE, ...key, address: v.address as string };
 }

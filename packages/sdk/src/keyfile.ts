@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { type KeyAlgorithm, type KeyPair, generateKeyPair } from "@weft/core";
+import { generateKeyPair, type KeyAlgorithm, type KeyPair } from "@weft/core";
 import { SdkError } from "./errors.js";
-import { type KeyFile, formatKeyFile, parseKeyFile, toKeyFile } from "./key-format.js";
+import { formatKeyFile, type KeyFile, parseKeyFile, toKeyFile } from "./key-format.js";
 
 // Node only (subpath @weft/sdk/keyfile): the rest of the SDK must stay bundleable for browsers.
-export { KEY_FILE_TYPE, type KeyFile, formatKeyFile, parseKeyFile } from "./key-format.js";
+export { formatKeyFile, KEY_FILE_TYPE, type KeyFile, parseKeyFile } from "./key-format.js";
 
 export interface SaveKeyOptions {
   /** Replace an existing file; without it an existing file is an error (SDK_KEYFILE_EXISTS). */
@@ -62,7 +62,8 @@ export async function loadKeyFile(path: string): Promise<KeyFile> {
 
 function ioError(e: unknown, path: string): SdkError {
   const errno = (e as { code?: unknown } | null)?.code;
-  if (errno === "ENOENT") return new SdkError({ code: "SDK_KEYFILE_NOT_FOUND", message: `no key file at ${path}`, path });
+  if (errno === "ENOENT")
+    return new SdkError({ code: "SDK_KEYFILE_NOT_FOUND", message: `no key file at ${path}`, path });
   if (errno === "EEXIST") {
     return new SdkError({
       code: "SDK_KEYFILE_EXISTS",

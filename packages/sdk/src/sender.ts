@@ -1,7 +1,7 @@
-import { type KeyPair, type SignedTx, addressOf } from "@weft/core";
+import { addressOf, type KeyPair, type SignedTx, txHash } from "@weft/core";
 import type { SubmitAccepted } from "./api-types.js";
 import { ApiError } from "./errors.js";
-import { type TxCall, buildTx } from "./tx-builder.js";
+import { buildTx, type TxCall } from "./tx-builder.js";
 
 export const DEFAULT_EXPIRES_IN = 100;
 
@@ -18,20 +18,41 @@ export interface SenderDeps {
   chainHead(): Promise<{ chainId: string; height: number }>;
   nextSequence(address: string): Promise<number>;
   submit(tx: SignedTx): Promise<SubmitAccepted>;
+  /** Whether the node still has the transaction (pending or committed). */
+  knows(hash: string): Promise<boolean>;
 }
 
 export type Submitter = (signer: KeyPair, call: TxCall, opts: SendOptions) => Promise<SubmitAccepted>;
 
+/** What this client submitted for one signer and the node had not committed when last asked. */
+interface Track {
+  next: number;
+  pending: Map<number, string>;
+}
+
 const SEQUENCE_ERRORS = new Set(["TX_SEQUENCE_TOO_LOW", "TX_SEQUENCE_TOO_HIGH"]);
 
 /**
- * Signs and submits with the right sequence. The node only knows committed sequences, so
+ * Signs and submits with the right sequence. The node only reports committed sequences, so
  * transactions still in its mempool are counted here: back-to-back sends get n, n+1, ...
  * Sends per signer are serialised so concurrent calls cannot pick the same number.
  */
 export function createSubmitter(deps: SenderDeps): Submitter {
-  const nextLocal = new Map<string, number>();
+  const tracks = new Map<string, Track>();
   const queues = new Map<string, Promise<unknown>>();
+
+  // The node accepts sequence gaps, so a lost transaction (node restart, expiry) would leave
+  // every later one stuck behind it. Trust our count only while the node still has the
+  // transaction it must include next.
+  const chooseSequence = async (address: string, remote: number): Promise<number> => {
+    const track = tracks.get(address);
+    if (!track) return remote;
+    for (const sequence of track.pending.keys()) if (sequence < remote) track.pending.delete(sequence);
+    const blocking = track.pending.get(remote);
+    if (track.next > remote && blocking !== undefined && (await deps.knows(blocking))) return track.next;
+    tracks.delete(address);
+    return remote;
+  };
 
   const attempt = async (
     signer: KeyPair,
@@ -41,19 +62,21 @@ export function createSubmitter(deps: SenderDeps): Submitter {
     mayRetry: boolean,
   ): Promise<SubmitAccepted> => {
     const [head, remote] = await Promise.all([deps.chainHead(), deps.nextSequence(address)]);
-    const sequence = Math.max(remote, nextLocal.get(address) ?? 0);
+    const sequence = await chooseSequence(address, remote);
     const expiresAt = head.height + (opts.expiresIn ?? DEFAULT_EXPIRES_IN);
     const tx = buildTx({ chainId: head.chainId, signer, sequence, expiresAt, memo: opts.memo, ...call });
     try {
       const accepted = await deps.submit(tx);
-      nextLocal.set(address, sequence + 1);
+      const track = tracks.get(address) ?? { next: sequence, pending: new Map<number, string>() };
+      track.pending.set(sequence, txHash(tx));
+      track.next = sequence + 1;
+      tracks.set(address, track);
       return accepted;
     } catch (e) {
       if (!(e instanceof ApiError && SEQUENCE_ERRORS.has(e.code))) throw e;
-      // Our count is stale (a tracked transaction expired, or another client used the key):
-      // forget it, and retry once if it, not the node, chose the number.
-      nextLocal.delete(address);
-      if (!mayRetry || sequence === remote) throw e;
+      // Someone else moved the signer's sequence under us: start again from the node's.
+      tracks.delete(address);
+      if (!mayRetry) throw e;
       return attempt(signer, address, call, opts, false);
     }
   };

@@ -1,13 +1,13 @@
 import {
   ADDRESS_PATTERN,
-  type CanonicalValue,
-  type KeyPair,
-  type SignedTx,
-  type TxBody,
   assertCanonicalValue,
+  type CanonicalValue,
   canonicalString,
   decodeTx,
+  type KeyPair,
+  type SignedTx,
   signTx,
+  type TxBody,
 } from "@weft/core";
 import { toAmount } from "./amount.js";
 import { SdkError } from "./errors.js";
@@ -61,7 +61,11 @@ const ADDRESS = new RegExp(ADDRESS_PATTERN);
 
 function address(value: string, field: string): string {
   if (typeof value !== "string" || !ADDRESS.test(value)) {
-    throw new SdkError({ code: "SDK_INVALID_ARGUMENT", message: `${field} must be a 40-character hex address`, field });
+    throw new SdkError({
+      code: "SDK_INVALID_ARGUMENT",
+      message: `${field} must be a 40-character hex address`,
+      field,
+    });
   }
   return value;
 }
@@ -94,14 +98,21 @@ export interface TransferParams {
 export const tokenCall = {
   createAsset(p: CreateAssetParams): TxCall {
     if (!Number.isSafeInteger(p.decimals) || p.decimals < 0) {
-      throw new SdkError({ code: "SDK_INVALID_ARGUMENT", message: "decimals must be a non-negative integer" });
+      throw new SdkError({
+        code: "SDK_INVALID_ARGUMENT",
+        message: "decimals must be a non-negative integer",
+      });
     }
     const args: TxCall["args"] = { asset: p.asset, name: p.name, decimals: p.decimals };
     if (p.maxSupply !== undefined) args.maxSupply = toAmount(p.maxSupply, "maxSupply");
     return { module: "token", method: "createAsset", args };
   },
   mint(p: MintParams): TxCall {
-    return { module: "token", method: "mint", args: { asset: p.asset, to: address(p.to, "to"), amount: toAmount(p.amount) } };
+    return {
+      module: "token",
+      method: "mint",
+      args: { asset: p.asset, to: address(p.to, "to"), amount: toAmount(p.amount) },
+    };
   },
   burn(p: BurnParams): TxCall {
     return { module: "token", method: "burn", args: { asset: p.asset, amount: toAmount(p.amount) } };
@@ -117,7 +128,8 @@ export const tokenCall = {
 
 /** Signed token transactions: `tokenTx.transfer(envelope, { asset, to, amount })`. */
 export const tokenTx = {
-  createAsset: (env: TxEnvelope, p: CreateAssetParams): SignedTx => buildTx({ ...env, ...tokenCall.createAsset(p) }),
+  createAsset: (env: TxEnvelope, p: CreateAssetParams): SignedTx =>
+    buildTx({ ...env, ...tokenCall.createAsset(p) }),
   mint: (env: TxEnvelope, p: MintParams): SignedTx => buildTx({ ...env, ...tokenCall.mint(p) }),
   burn: (env: TxEnvelope, p: BurnParams): SignedTx => buildTx({ ...env, ...tokenCall.burn(p) }),
   transfer: (env: TxEnvelope, p: TransferParams): SignedTx => buildTx({ ...env, ...tokenCall.transfer(p) }),

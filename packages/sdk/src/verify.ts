@@ -1,9 +1,9 @@
-import { ProofError, type VerifiedProof, isWeftError, parseJson, verifyProof } from "@weft/core";
+import { isWeftError, ProofError, parseJson, type VerifiedProof, verifyProof } from "@weft/core";
 import { SdkError } from "./errors.js";
 import { parseGenesis } from "./genesis.js";
 
-export { ProofError, type VerifiedProof, verifyProof } from "@weft/core";
 export type { ProofBundle, StateProofBundle, TxProofBundle } from "@weft/core";
+export { ProofError, type VerifiedProof, verifyProof } from "@weft/core";
 
 /**
  * Offline verification from text, as a browser page or the CLI has it: a proof bundle checked
@@ -16,13 +16,21 @@ export function verifyProofJson(text: string, genesisText: string): VerifiedProo
   try {
     bundle = parseJson(text);
   } catch (e) {
-    throw new SdkError({ code: "SDK_INVALID_JSON", message: `proof: ${(e as Error).message}`, input: "proof" });
+    throw new SdkError({
+      code: "SDK_INVALID_JSON",
+      message: `proof: ${(e as Error).message}`,
+      input: "proof",
+    });
   }
   try {
     return verifyProof(bundle, genesis);
   } catch (e) {
     if (isWeftError(e)) throw e;
     // verifyProof checks the bundle's shape first; anything else slipping through is still a bad bundle.
-    throw new ProofError({ code: "PROOF_MALFORMED", part: "bundle", message: `proof rejected: ${String(e)}` });
+    throw new ProofError({
+      code: "PROOF_MALFORMED",
+      part: "bundle",
+      message: `proof rejected: ${String(e)}`,
+    });
   }
 }

@@ -31,5 +31,9 @@ export async function pollForCommit(
     delay = Math.min(delay * 2, MAX_POLL_MS);
   }
   if (last) return last;
-  throw new SdkError({ code: "SDK_TIMEOUT", message: `node does not know transaction ${hash} after ${timeoutMs} ms`, hash });
+  throw new SdkError({
+    code: "SDK_TIMEOUT",
+    message: `node does not know transaction ${hash} after ${timeoutMs} ms`,
+    hash,
+  });
 }

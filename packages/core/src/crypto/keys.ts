@@ -135,8 +135,18 @@ function isLowS(sig: Uint8Array): boolean {
 /** An account address: the first 20 bytes of SHA-256("weft-address:" alg ":" publicKeyHex), as hex. */
 export function addressOf(key: PublicKeyInfo): string {
   assertAlgorithm(key.alg);
-  const digest = backend.sha256(new TextEncoder().encode(`weft-address:${key.alg}:${key.publicKey}`));
-  return bytesToHex(digest.subarray(0, 20));
+  const id = `${key.alg}:${key.publicKey}`;
+  let address = addresses.get(id);
+  if (address === undefined) {
+    const digest = backend.sha256(new TextEncoder().encode(`weft-address:${id}`));
+    address = bytesToHex(digest.subarray(0, 20));
+    if (addresses.size >= 100_000) addresses.clear();
+    addresses.set(id, address);
+  }
+  return address;
 }
+
+// Addresses are derived on every transaction; the same signers recur.
+const addresses = new Map<string, string>();
 
 export const ADDRESS_PATTERN = "^[0-9a-f]{40}$";

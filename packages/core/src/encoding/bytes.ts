@@ -3,6 +3,9 @@ import { CodecError } from "../errors.js";
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
 const HEX = /^(?:[0-9a-f]{2})*$/;
+const HEX_VALUES = new Uint8Array(128);
+for (let i = 0; i < 16; i++) HEX_VALUES["0123456789abcdef".charCodeAt(i)] = i;
+const BYTE_HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
 export function utf8(text: string): Uint8Array {
   return encoder.encode(text);
@@ -14,7 +17,7 @@ export function fromUtf8(bytes: Uint8Array): string {
 
 export function bytesToHex(bytes: Uint8Array): string {
   let out = "";
-  for (let i = 0; i < bytes.length; i++) out += (bytes[i] as number).toString(16).padStart(2, "0");
+  for (let i = 0; i < bytes.length; i++) out += BYTE_HEX[bytes[i] as number];
   return out;
 }
 
@@ -30,7 +33,9 @@ export function hexToBytes(hex: string, expectedLength?: number): Uint8Array {
     });
   }
   const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  for (let i = 0; i < out.length; i++) {
+    out[i] = ((HEX_VALUES[hex.charCodeAt(i * 2)] as number) << 4) | (HEX_VALUES[hex.charCodeAt(i * 2 + 1)] as number);
+  }
   return out;
 }
 

@@ -1,8 +1,9 @@
+import { MerkleError } from "./errors.js";
 import {
   STATE_HASH_SIZE,
+  STATE_INTERNAL_TAG,
   STATE_NODE_SIZE,
   type StateNodeStore,
-  decodeStateNode,
   stateNodeHash,
 } from "./state-tree-node.js";
 
@@ -46,7 +47,9 @@ export class MemoryStateNodeStore implements StateNodeStore {
   }
 
   putNode(encoding: Uint8Array): void {
-    decodeStateNode(encoding); // rejects anything that is not a leaf or internal node
+    if (encoding.length !== STATE_NODE_SIZE || (encoding[0] as number) > STATE_INTERNAL_TAG) {
+      throw new MerkleError({ code: "MERKLE_STATE_NODE_MALFORMED", message: "not a state node encoding" });
+    }
     const hash = stateNodeHash(encoding);
     if (this.find(hash, this.table) >= 0) return; // content-addressed: same hash, same node
     if (2 * (this.count + 1) > this.table.length) this.grow();

@@ -60,7 +60,8 @@ export function signTx(body: TxBody, key: KeyPair): SignedTx {
   return { body, signature: signBytes(key, txSignBytes(body)) };
 }
 
-export function verifyTxSignature(tx: SignedTx): boolean {
+export function verifyTxSignature(tx: SignedTx | DecodedTx): boolean {
+  if ("signBytes" in tx) return verifyBytes(tx.tx.body.signer, tx.signBytes, tx.tx.signature);
   return verifyBytes(tx.body.signer, txSignBytes(tx.body), tx.signature);
 }
 
@@ -70,8 +71,10 @@ const checkShape = TypeCompiler.Compile(SignedTxSchema);
 export interface DecodedTx {
   tx: SignedTx;
   hash: string;
-  /** Canonical encoding of the whole signed transaction; its length is the size limits apply to. */
+  /** Length of the canonical encoding of the whole signed transaction: what size limits apply to. */
   size: number;
+  /** The exact bytes the signature covers. */
+  signBytes: Uint8Array;
 }
 
 /**
@@ -105,7 +108,7 @@ export function decodeTx(input: unknown, maxBytes = DEFAULT_MAX_TX_BYTES): Decod
   } catch (e) {
     throw new TxError({ code: "TX_INVALID_SIGNER_KEY", message: (e as Error).message });
   }
-  return { tx, hash: sha256Hex(bodyBytes), size };
+  return { tx, hash: sha256Hex(bodyBytes), size, signBytes: concatBytes(TX_DOMAIN, bodyBytes) };
 }
 
 export function txSize(tx: SignedTx): number {

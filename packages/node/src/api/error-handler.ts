@@ -1,6 +1,6 @@
-import { type WeftError, isWeftError } from "@weft/core";
+import { isWeftError, type WeftError } from "@weft/core";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
-import { ApiError, PROBLEM_CONTENT_TYPE, type Problem, internalProblem, problemFor } from "./problem.js";
+import { ApiError, internalProblem, PROBLEM_CONTENT_TYPE, type Problem, problemFor } from "./problem.js";
 
 /** Fastify's own request errors, renamed into the API's codes. */
 const FASTIFY_CODES: Readonly<Record<string, ApiError["code"]>> = {
@@ -39,7 +39,8 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
   const weftError = toWeftError(error);
   const problem: Problem = weftError ? problemFor(weftError, request.url) : internalProblem(request.url);
   const fields = { code: problem.code, status: problem.status, url: request.url };
-  if (problem.status >= 500 && problem.status !== 503) request.log.error({ ...fields, err: error }, "request failed");
+  if (problem.status >= 500 && problem.status !== 503)
+    request.log.error({ ...fields, err: error }, "request failed");
   else if (problem.status >= 500) request.log.warn({ ...fields, detail: problem.detail }, "request refused");
   else request.log.info({ ...fields, detail: problem.detail }, "request rejected");
   // A pre-serialized string: route response schemas must not reshape the problem.

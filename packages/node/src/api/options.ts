@@ -46,7 +46,8 @@ export function resolveApiOptions(options: Partial<ApiOptions> = {}): ApiOptions
   if (!Number.isSafeInteger(waitTimeoutMs) || waitTimeoutMs < 0 || waitTimeoutMs > maxWaitTimeoutMs) {
     throw badConfig(`api.waitTimeoutMs must be an integer in 0..${maxWaitTimeoutMs} (got ${waitTimeoutMs})`);
   }
-  if (typeof resolved.host !== "string" || resolved.host === "") throw badConfig("api.host must be a host name");
+  if (typeof resolved.host !== "string" || resolved.host === "")
+    throw badConfig("api.host must be a host name");
   return resolved;
 }
 

@@ -1,10 +1,10 @@
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
-import websocket from "@fastify/websocket";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import websocket from "@fastify/websocket";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
-import { type Metrics, createMetrics } from "../metrics/metrics.js";
+import { createMetrics, type Metrics } from "../metrics/metrics.js";
 import type { NodeService } from "../service.js";
 import type { RouteContext } from "./context.js";
 import { sendProblem } from "./error-handler.js";
@@ -81,7 +81,8 @@ export async function createApiServer(
     },
     // Components keep their schema names instead of def-N.
     refResolver: {
-      buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === "string" ? json.$id : `def-${i}`),
+      buildLocalReference: (json, _baseUri, _fragment, i) =>
+        typeof json.$id === "string" ? json.$id : `def-${i}`,
     },
   });
   await app.register(swaggerUi, { routePrefix: "/docs" });
@@ -89,7 +90,15 @@ export async function createApiServer(
   countRequests(app, deps.metrics);
 
   const context: RouteContext = { service, options: resolved, metrics: deps.metrics };
-  for (const routes of [txRoutes, blockRoutes, stateRoutes, queryRoutes, proofRoutes, eventRoutes, healthRoutes]) {
+  for (const routes of [
+    txRoutes,
+    blockRoutes,
+    stateRoutes,
+    queryRoutes,
+    proofRoutes,
+    eventRoutes,
+    healthRoutes,
+  ]) {
     routes(app, context);
   }
   return app;

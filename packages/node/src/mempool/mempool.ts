@@ -46,7 +46,8 @@ export class Mempool {
     return this.byHash.get(hash)?.decoded;
   }
 
-  add(input: unknown, ctx: AdmissionContext): DecodedTx {
+  /** Every admission check except the signature; nothing is stored yet. */
+  check(input: unknown, ctx: AdmissionContext): DecodedTx {
     const decoded = decodeTx(input, ctx.maxTxBytes);
     const { tx, hash } = decoded;
     if (tx.body.chainId !== ctx.chainId) {
@@ -73,8 +74,32 @@ export class Mempool {
     if (this.byHash.size >= this.options.maxTxs || this.bytes + decoded.size > this.options.maxBytes) {
       throw new NodeError({ code: "NODE_MEMPOOL_FULL", message: "mempool is full; retry later" });
     }
-    if (!verifyTxSignature(tx)) {
-      throw new TxError({ code: "TX_BAD_SIGNATURE", message: "signature does not verify for the signer key" });
+    return decoded;
+  }
+
+  /** Checks and stores in one step, verifying the signature inline. */
+  add(input: unknown, ctx: AdmissionContext): DecodedTx {
+    const decoded = this.check(input, ctx);
+    if (!verifyTxSignature(decoded)) throw badSignature();
+    this.insert(decoded, ctx);
+    return decoded;
+  }
+
+  /**
+   * Stores a transaction whose signature has been verified. Repeats the checks that another
+   * admission may have invalidated while the signature was being verified off-thread.
+   */
+  insert(decoded: DecodedTx, ctx: AdmissionContext): void {
+    const { tx, hash } = decoded;
+    const sender = addressOf(tx.body.signer);
+    if (this.byHash.has(hash) || this.bySigner.get(sender)?.has(tx.body.sequence)) {
+      throw new TxError({ code: "TX_DUPLICATE", message: "transaction already received", hash });
+    }
+    if (tx.body.sequence < ctx.nextSequence(sender) || ctx.isCommitted(hash)) {
+      throw new TxError({ code: "TX_SEQUENCE_TOO_LOW", message: `sequence ${tx.body.sequence} already used` });
+    }
+    if (this.byHash.size >= this.options.maxTxs || this.bytes + decoded.size > this.options.maxBytes) {
+      throw new NodeError({ code: "NODE_MEMPOOL_FULL", message: "mempool is full; retry later" });
     }
     const entry: Entry = { decoded, sender };
     this.byHash.set(hash, entry);
@@ -85,7 +110,6 @@ export class Mempool {
     }
     queue.set(tx.body.sequence, entry);
     this.bytes += decoded.size;
-    return decoded;
   }
 
   /** Picks transactions for the next block: each signer's consecutive sequences from its next one. */
@@ -136,3 +160,6 @@ export class Mempool {
     return removed;
   }
 }
+
+export const badSignature = () =>
+  new TxError({ code: "TX_BAD_SIGNATURE", message: "signature does not verify for the signer key" });

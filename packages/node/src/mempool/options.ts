@@ -4,6 +4,8 @@ export interface MempoolOptions {
   maxBytes: number;
   /** How far ahead of the account's next sequence a transaction may be queued. */
   maxSequenceGap: number;
+  /** Worker threads verifying signatures; 0 verifies on the event loop. Default: cores - 1 (max 4). */
+  verifyThreads?: number;
 }
 
 export const defaultMempoolOptions: MempoolOptions = {

@@ -17,6 +17,7 @@ import { buildGenesisState } from "../../src/app/genesis-state.js";
 import { ModuleRegistry } from "../../src/app/registry.js";
 import { createMetrics } from "../../src/metrics/metrics.js";
 import { Mempool } from "../../src/mempool/mempool.js";
+import { SignatureVerifier } from "../../src/mempool/verifier.js";
 import { defaultMempoolOptions } from "../../src/mempool/options.js";
 import { defaultModules } from "../../src/modules/index.js";
 import { LocalNodeService } from "../../src/service-impl.js";
@@ -68,7 +69,7 @@ export async function createTestChain(options: { dir?: string; genesis?: Genesis
       await chain.store.commitGenesis(genesisHash(genesis), genesis.genesisTime, buildGenesisState(genesis, registry));
     }
     chain.app = new Application(genesis, registry, chain.store, new Mempool(defaultMempoolOptions));
-    chain.service = new LocalNodeService(genesis, chain.app, chain.store, createMetrics({ defaultMetrics: false }), pino({ level: "silent" }));
+    chain.service = new LocalNodeService(genesis, chain.app, chain.store, createMetrics({ defaultMetrics: false }), pino({ level: "silent" }), new SignatureVerifier(0));
   };
   await open();
 

@@ -35,7 +35,7 @@ describe("chain: blocks, proofs, audit and rebuild", () => {
       for (let i = 0; i < 5; i++) {
         const tx = chain.tx(chain.alice, "transfer", { asset: "EUR", to: addressOf(chain.bob), amount: String(10 + i) });
         transfers.push(tx);
-        chain.submit(tx);
+        await chain.submit(tx);
       }
       await chain.produceBlock();
     }
@@ -149,7 +149,7 @@ describe("chain: blocks, proofs, audit and rebuild", () => {
     const replay = transfers[0]!;
     const bad = { ...chain.tx(chain.alice, "transfer", { asset: "EUR", to: addressOf(chain.bob), amount: "1" }, { sequence: 15 }) };
     bad.signature = flipHex(bad.signature);
-    const outcomes = chain.submit(
+    const outcomes = await chain.submit(
       replay,
       chain.tx(chain.alice, "transfer", { asset: "EUR", to: addressOf(chain.bob), amount: "1" }, { sequence: 15, expiresAt: 3 }),
       chain.tx(chain.alice, "transfer", { asset: "EUR", to: addressOf(chain.bob), amount: "1" }, { sequence: 15, chainId: "other-chain" }),
@@ -162,8 +162,8 @@ describe("chain: blocks, proofs, audit and rebuild", () => {
       "TX_BAD_SIGNATURE",
     ]);
     const stale = chain.tx(chain.alice, "transfer", { asset: "EUR", to: addressOf(chain.bob), amount: "2" }, { sequence: 3 });
-    expect(chain.submit(stale)[0]).toMatchObject({ accepted: false, error: { type: { code: "TX_SEQUENCE_TOO_LOW" } } });
-    const malformed = chain.service.submitTxs([{ body: {}, signature: "00" }, "text", null, { ...replay, extra: 1 }]);
+    expect((await chain.submit(stale))[0]).toMatchObject({ accepted: false, error: { type: { code: "TX_SEQUENCE_TOO_LOW" } } });
+    const malformed = await chain.service.submitTxs([{ body: {}, signature: "00" }, "text", null, { ...replay, extra: 1 }]);
     expect(malformed.every((o) => !o.accepted && o.error.code === "TX_MALFORMED")).toBe(true);
     expect(chain.app.mempool.size).toBe(0);
     expect(chain.store.head()?.stateRoot).toBe(root);

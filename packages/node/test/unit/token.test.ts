@@ -16,7 +16,7 @@ describe("token module on a single-validator chain", () => {
   it("creates, mints, transfers and burns with bigint-exact amounts", async () => {
     const { alice, bob } = chain;
     const big = "115792089237316195423570985008687907853269984665640564039457584007913129639935"; // 2^256-1
-    const results = chain.submit(
+    const results = await chain.submit(
       chain.tx(alice, "createAsset", { asset: "BOLT", name: "M8 bolt credits", decimals: 0 }),
       chain.tx(alice, "mint", { asset: "BOLT", to: addressOf(alice), amount: big }),
       chain.tx(alice, "transfer", { asset: "BOLT", to: addressOf(bob), amount: "5" }),
@@ -37,7 +37,7 @@ describe("token module on a single-validator chain", () => {
     const { alice, bob } = chain;
     const before = chain.store.head()?.stateRoot;
     const tx = chain.tx(bob, "mint", { asset: "EUR", to: addressOf(bob), amount: "10" });
-    expect(chain.submit(tx)[0]?.accepted).toBe(true);
+    expect((await chain.submit(tx))[0]?.accepted).toBe(true);
     await chain.produceBlock();
     const status = chain.service.getTx(txHash(tx));
     expect(status?.receipt?.status).toBe("failed");
@@ -47,7 +47,7 @@ describe("token module on a single-validator chain", () => {
     expect(chain.service.getState(`auth/sequence/${addressOf(bob)}`).value).toBe(1);
     expect(chain.store.head()?.stateRoot).not.toBe(before);
     const overdraw = chain.tx(alice, "transfer", { asset: "EUR", to: addressOf(bob), amount: "1000001" });
-    chain.submit(overdraw);
+    await chain.submit(overdraw);
     await chain.produceBlock();
     expect(chain.service.getTx(txHashOf(overdraw))?.receipt?.error?.code).toBe("TOKEN_INSUFFICIENT_FUNDS");
     expect(balance("EUR", addressOf(alice))).toBe("1000000");
@@ -61,13 +61,13 @@ describe("token module on a single-validator chain", () => {
       chain.tx(alice, "mint", { asset: "CAP", to: addressOf(alice), amount: "101" }),
       chain.tx(alice, "mint", { asset: "EUR", to: addressOf(alice), amount: max }),
     ];
-    chain.submit(...txs);
+    await chain.submit(...txs);
     await chain.produceBlock();
     expect(chain.service.getTx(txHashOf(txs[1]!))?.receipt?.error?.code).toBe("TOKEN_SUPPLY_CAP");
     expect(chain.service.getTx(txHashOf(txs[2]!))?.receipt?.error?.code).toBe("TOKEN_OVERFLOW");
   });
 
-  it("refuses bad arguments at admission: negative, fractional, unknown fields, unknown method", () => {
+  it("refuses bad arguments at admission: negative, fractional, unknown fields, unknown method", async () => {
     const { alice, bob } = chain;
     const to = addressOf(bob);
     const cases: [Record<string, string | number>, string, string][] = [
@@ -79,7 +79,7 @@ describe("token module on a single-validator chain", () => {
       [{ asset: "EUR", to, amount: `1${"0".repeat(80)}` }, "transfer", "APP_INVALID_ARGS"],
     ];
     for (const [args, method, code] of cases) {
-      const [outcome] = chain.submit(chain.tx(alice, method, args, { sequence: 0 }));
+      const [outcome] = await chain.submit(chain.tx(alice, method, args, { sequence: 0 }));
       expect(outcome?.accepted).toBe(false);
       expect(outcome && !outcome.accepted && outcome.error.code).toBe(code);
     }

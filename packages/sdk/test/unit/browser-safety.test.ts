@@ -1,5 +1,5 @@
+import { readdir, readFile } from "node:fs/promises";
 import { builtinModules } from "node:module";
-import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
@@ -33,7 +33,11 @@ describe("browser safety", () => {
     for (const { name, specifiers } of await browserFiles()) {
       for (const spec of specifiers) {
         const bare = spec.replace(/^node:/, "").split("/")[0] ?? "";
-        expect({ name, spec, node: spec.startsWith("node:") || spec === "fs" || spec.startsWith("fs/") }).toEqual({
+        expect({
+          name,
+          spec,
+          node: spec.startsWith("node:") || spec === "fs" || spec.startsWith("fs/"),
+        }).toEqual({
           name,
           spec,
           node: false,
@@ -46,7 +50,11 @@ describe("browser safety", () => {
   it("imports only relative modules and @weft/core, never keyfile.ts", async () => {
     for (const { name, specifiers } of await browserFiles()) {
       for (const spec of specifiers) {
-        expect({ name, spec, ok: spec === "@weft/core" || (spec.startsWith("./") && spec !== "./keyfile.js") }).toEqual({
+        expect({
+          name,
+          spec,
+          ok: spec === "@weft/core" || (spec.startsWith("./") && spec !== "./keyfile.js"),
+        }).toEqual({
           name,
           spec,
           ok: true,
@@ -58,7 +66,10 @@ describe("browser safety", () => {
   it("uses no Node-only globals", async () => {
     for (const name of (await readdir(SRC)).filter((n) => n.endsWith(".ts") && !NODE_ONLY.has(n))) {
       const code = (await readFile(join(SRC, name), "utf8")).replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, "");
-      expect({ name, found: code.match(/\b(?:Buffer|process|__dirname|require)\b/)?.[0] }).toEqual({ name, found: undefined });
+      expect({ name, found: code.match(/\b(?:Buffer|process|__dirname|require)\b/)?.[0] }).toEqual({
+        name,
+        found: undefined,
+      });
     }
   });
 });

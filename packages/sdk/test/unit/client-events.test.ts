@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { type NodeEvent, SdkError, type WebSocketLike, createClient } from "../../src/index.js";
+import { createClient, type NodeEvent, SdkError, type WebSocketLike } from "../../src/index.js";
 import { header } from "./fixtures.js";
 
 /** Enough of a WebSocket to drive the SDK: tests push frames and lifecycle events into it. */

@@ -1,8 +1,8 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { ApiError, SdkError, WeftError, createClient, txHash } from "../../src/index.js";
-import { type FakeNode, type Routes, notFound, problem, startFakeNode } from "./fake-node.js";
+import { ApiError, createClient, SdkError, txHash, WeftError } from "../../src/index.js";
+import { type FakeNode, notFound, problem, type Routes, startFakeNode } from "./fake-node.js";
 import { blockView, committed, sampleTx } from "./fixtures.js";
 
 let node: FakeNode | undefined;
@@ -59,18 +59,26 @@ describe("client: submitting", () => {
     expect(node.requests[0]?.body).toEqual({ txs });
   });
 
-  it("waits for each accepted transaction of a batch", async () => {
+  it("asks the node to wait for a batch too", async () => {
     const txs = [sampleTx(), sampleTx()];
     const [a, b] = txs.map((t) => txHash(t)) as [string, string];
+    const results = [
+      { hash: a, accepted: true, status: committed(txs[0]!, a) },
+      { hash: b, accepted: false, error: { code: "TX_EXPIRED", message: "expired", status: 422 } },
+    ];
+    const { node, client } = await start({ "POST /v1/txs": { body: { results } } });
+    expect(await client.submit(txs, { wait: true, timeoutMs: 2_000 })).toEqual(results);
+    expect(node.requests[0]?.body).toEqual({ txs });
+    expect(node.requests[0]?.query.toString()).toBe("wait=true&timeoutMs=2000");
+  });
+
+  it("returns the pending status when the node's wait times out (202)", async () => {
+    const tx = sampleTx();
+    const hash = txHash(tx);
     const { client } = await start({
-      "POST /v1/txs": {
-        body: { results: [{ hash: a, accepted: true }, { hash: b, accepted: false, error: { code: "X", message: "x" } }] },
-      },
-      [`GET /v1/txs/${a}`]: { body: committed(txs[0]!, a) },
+      "POST /v1/txs": { status: 202, body: { hash, status: "pending", tx } },
     });
-    const results = await client.submit(txs, { wait: true, timeoutMs: 2_000 });
-    expect(results[0]?.status?.status).toBe("committed");
-    expect(results[1]?.status).toBeUndefined();
+    expect((await client.submit(tx, { wait: true, timeoutMs: 10 })).status).toBe("pending");
   });
 });
 
@@ -94,7 +102,8 @@ describe("client: reading", () => {
     expect((await client.getTx(hash)).hash).toBe(hash);
     expect((await client.latestBlock()).block.header.height).toBe(9);
     expect((await client.getBlock(7)).block.header.height).toBe(7);
-    await client.getState("token/balance/GOLD", { height: 3, prove: true });
+    await client.getState("token/balance/GOLD", { height: 3 });
+    await client.getState("token/balance/GOLD", { prove: true });
     await client.getState("token/balance/GOLD");
     await client.query("token", "balance", { asset: "GOLD", address }, { prove: true });
     await client.balance("GOLD", address, { prove: true });
@@ -108,7 +117,8 @@ describe("client: reading", () => {
       `GET /v1/txs/${hash}?`,
       "GET /v1/blocks/latest?",
       "GET /v1/blocks/7?",
-      "GET /v1/state/token/balance/GOLD?height=3&prove=true",
+      "GET /v1/state/token/balance/GOLD?height=3",
+      "GET /v1/state/token/balance/GOLD?prove=true",
       "GET /v1/state/token/balance/GOLD?",
       `GET /v1/query/token/balance?asset=GOLD&address=${address}&prove=true`,
       `GET /v1/token/balances/GOLD/${address}?prove=true`,
@@ -141,10 +151,19 @@ describe("client: reading", () => {
     expect(node.requests.map((r) => r.path)).toContain(`/v1/state/auth/sequence/${used}`);
   });
 
-  it("rejects a block height that is not a positive integer without a request", async () => {
+  it("rejects arguments the node would refuse without a request", async () => {
     const { node, client } = await start({});
     expect((await failure(client.getBlock(0))).code).toBe("SDK_INVALID_ARGUMENT");
+    expect((await failure(client.getState("k", { height: 2, prove: true }))).code).toBe(
+      "SDK_INVALID_ARGUMENT",
+    );
     expect(node.requests).toEqual([]);
+  });
+
+  it("returns an unhealthy node's health (503 with the same body)", async () => {
+    const health = { ok: false, chainId: "c", height: 3, mempoolSize: 0, lastBlockAgeMs: 60_000 };
+    const { client } = await start({ "GET /healthz": { status: 503, body: health } });
+    expect(await client.health()).toEqual(health);
   });
 });
 
@@ -161,8 +180,10 @@ describe("client: errors", () => {
     expect(api.status).toBe(400);
     expect(api.detail).toBe("signature does not verify");
     expect(api.message).toBe("signature does not verify");
-    expect(api.type.problemType).toBe("https://weft.dev/problems/TX_BAD_SIGNATURE");
+    expect(api.type.problemType).toBe("urn:weft:problem:TX_BAD_SIGNATURE");
+    expect(api.type.title).toBe("Bad Request");
     expect(api.type.hash).toBe("ff");
+    expect(api.type.instance).toBe("/");
   });
 
   it("reports a 404 as an ApiError too", async () => {
@@ -172,7 +193,9 @@ describe("client: errors", () => {
   });
 
   it("gives an ApiError with the status when the body is not a problem", async () => {
-    const { client } = await start({ "GET /healthz": { status: 502, text: "<html>bad gateway</html>", contentType: "text/html" } });
+    const { client } = await start({
+      "GET /healthz": { status: 502, text: "<html>bad gateway</html>", contentType: "text/html" },
+    });
     const e = (await failure(client.health())) as ApiError;
     expect(e).toBeInstanceOf(ApiError);
     expect([e.code, e.status]).toEqual(["SDK_HTTP_ERROR", 502]);
@@ -216,7 +239,8 @@ describe("client: errors", () => {
       },
     });
     await client.health();
-    expect(calls[0]?.url).toBe("http://node.example/weft/healthz");
-    expect((calls[0]?.init.headers as Record<string, string>).authorization).toBe("Bearer t");
+    const [call] = calls;
+    expect(call?.url).toBe("http://node.example/weft/healthz");
+    expect(call?.init.headers).toMatchObject({ authorization: "Bearer t" });
   });
 });

@@ -1,17 +1,24 @@
 import { afterEach, describe, expect, it } from "vitest";
 import {
   type ApiError,
-  type SignedTx,
   addressOf,
   buildTx,
   createClient,
   generateKeyPair,
+  type SignedTx,
   tokenCall,
   txHash,
   verifyTxSignature,
 } from "../../src/index.js";
-import { type CannedResponse, type FakeNode, type Routes, notFound, problem, startFakeNode } from "./fake-node.js";
-import { CHAIN_ID, blockView, committed, pending, sampleTx } from "./fixtures.js";
+import {
+  type CannedResponse,
+  type FakeNode,
+  notFound,
+  problem,
+  type Routes,
+  startFakeNode,
+} from "./fake-node.js";
+import { blockView, CHAIN_ID, committed, pending, sampleTx } from "./fixtures.js";
 
 let node: FakeNode | undefined;
 afterEach(async () => {
@@ -22,29 +29,34 @@ afterEach(async () => {
 const TO = "ef".repeat(20);
 const transfer = (amount: bigint) => tokenCall.transfer({ asset: "GOLD", to: TO, amount });
 
-/** A node at `height` whose committed sequence for everyone is `sequence`; accepts every tx. */
-function acceptingNode(height: number, sequence: number | null, extra: Routes = {}) {
+/**
+ * A node at `height` where each signer's committed sequence is `sequence`. It accepts every
+ * transaction and then reports it pending, unless a test routes its status first.
+ */
+function acceptingNode(height: number, sequence: number | null, signers: KeyPair[], extra: Routes = {}) {
   const submitted: SignedTx[] = [];
-  const routes: Routes = {
-    "GET /v1/blocks/latest": { body: blockView(height) },
-    "POST /v1/txs": (req) => {
-      const tx = req.body as SignedTx;
-      submitted.push(tx);
-      return { status: 202, body: { hash: txHash(tx), accepted: true }, delayMs: 30 };
-    },
-    ...extra,
+  const routes: Routes = { "GET /v1/blocks/latest": { body: blockView(height) } };
+  for (const signer of signers) {
+    routes[`GET /v1/state/auth/sequence/${addressOf(signer)}`] = {
+      body: { key: "k", value: sequence, height },
+    };
+  }
+  routes["POST /v1/txs"] = (req) => {
+    const tx = req.body as SignedTx;
+    const hash = txHash(tx);
+    submitted.push(tx);
+    routes[`GET /v1/txs/${hash}`] ??= { body: pending(tx, hash) };
+    return { status: 202, body: { hash, accepted: true }, delayMs: 30 };
   };
-  const sequenceRoute = (address: string): Routes => ({
-    [`GET /v1/state/auth/sequence/${address}`]: { body: { key: "k", value: sequence, height } },
-  });
-  return { routes, submitted, sequenceRoute };
+  Object.assign(routes, extra);
+  return { routes, submitted };
 }
 
 describe("client.send", () => {
   it("fills in chain id, sequence and expiry, and counts back-to-back sends locally", async () => {
     const signer = generateKeyPair();
-    const fake = acceptingNode(10, 3);
-    node = await startFakeNode({ ...fake.routes, ...fake.sequenceRoute(addressOf(signer)) });
+    const fake = acceptingNode(10, 3, [signer]);
+    node = await startFakeNode(fake.routes);
     const client = createClient({ url: node.url });
 
     const first = await client.send(signer, transfer(1n));
@@ -66,8 +78,8 @@ describe("client.send", () => {
   it("keeps separate counts per signer", async () => {
     const a = generateKeyPair();
     const b = generateKeyPair("p256");
-    const fake = acceptingNode(1, null);
-    node = await startFakeNode({ ...fake.routes, ...fake.sequenceRoute(addressOf(a)), ...fake.sequenceRoute(addressOf(b)) });
+    const fake = acceptingNode(1, null, [a, b]);
+    node = await startFakeNode(fake.routes);
     const client = createClient({ url: node.url });
     await client.send(a, transfer(1n));
     await client.send(b, transfer(1n));
@@ -82,8 +94,10 @@ describe("client.send", () => {
   it("follows the node when its sequence is ahead (another client used the key)", async () => {
     const signer = generateKeyPair();
     let remote = 0;
-    const fake = acceptingNode(1, null, {
-      [`GET /v1/state/auth/sequence/${addressOf(signer)}`]: () => ({ body: { key: "k", value: remote, height: 1 } }),
+    const fake = acceptingNode(1, null, [], {
+      [`GET /v1/state/auth/sequence/${addressOf(signer)}`]: () => ({
+        body: { key: "k", value: remote, height: 1 },
+      }),
     });
     node = await startFakeNode(fake.routes);
     const client = createClient({ url: node.url });
@@ -93,54 +107,77 @@ describe("client.send", () => {
     expect(fake.submitted.map((t) => t.body.sequence)).toEqual([0, 9]);
   });
 
+  it("starts again from the node's sequence when it lost the transaction it must include next", async () => {
+    const signer = generateKeyPair();
+    const fake = acceptingNode(1, 0, [signer]);
+    node = await startFakeNode(fake.routes);
+    const client = createClient({ url: node.url });
+    await client.send(signer, transfer(1n));
+    await client.send(signer, transfer(2n));
+    // The node restarted and its mempool is gone: sequence 1 would wait behind a gap forever.
+    for (const tx of fake.submitted) fake.routes[`GET /v1/txs/${txHash(tx)}`] = notFound("unknown");
+    await client.send(signer, transfer(3n));
+    await client.send(signer, transfer(4n));
+    expect(fake.submitted.map((t) => t.body.sequence)).toEqual([0, 1, 0, 1]);
+  });
+
   it("before the first block, takes chain id and height from /healthz", async () => {
     const signer = generateKeyPair();
-    const fake = acceptingNode(0, null, {
+    const fake = acceptingNode(0, null, [signer], {
       "GET /v1/blocks/latest": notFound("no blocks yet"),
-      "GET /healthz": { body: { ok: true, chainId: "fresh-chain", height: 0, mempoolSize: 0, lastBlockAgeMs: null } },
+      "GET /healthz": {
+        body: { ok: true, chainId: "fresh-chain", height: 0, mempoolSize: 0, lastBlockAgeMs: null },
+      },
     });
-    node = await startFakeNode({ ...fake.routes, ...fake.sequenceRoute(addressOf(signer)) });
+    node = await startFakeNode(fake.routes);
     await createClient({ url: node.url }).send(signer, transfer(1n));
     expect(fake.submitted[0]?.body.chainId).toBe("fresh-chain");
     expect(fake.submitted[0]?.body.expiresAt).toBe(100);
   });
 
-  it("forgets a stale local count and retries once with the node's", async () => {
+  it("retries once from the node's sequence when another client took the number meanwhile", async () => {
     const signer = generateKeyPair();
     const seen: number[] = [];
-    let rejectAbove = Number.POSITIVE_INFINITY;
-    const fake = acceptingNode(1, 0, {
+    let remote = 0;
+    const fake = acceptingNode(1, null, [], {
+      [`GET /v1/state/auth/sequence/${addressOf(signer)}`]: () => ({
+        body: { key: "k", value: remote, height: 1 },
+      }),
       "POST /v1/txs": (req): CannedResponse => {
         const tx = req.body as SignedTx;
         seen.push(tx.body.sequence);
-        if (tx.body.sequence > rejectAbove) return problem(400, "TX_SEQUENCE_TOO_HIGH", "gap");
+        if (tx.body.sequence === 0) {
+          remote = 1; // the other client's transaction with 0 just committed
+          return problem(409, "TX_SEQUENCE_TOO_LOW", "sequence 0 already used; next is 1", { next: 1 });
+        }
         return { status: 202, body: { hash: txHash(tx), accepted: true } };
       },
     });
-    node = await startFakeNode({ ...fake.routes, ...fake.sequenceRoute(addressOf(signer)) });
-    const client = createClient({ url: node.url });
-    await client.send(signer, transfer(1n));
-    // The node dropped that transaction: it still expects 0, and refuses 1.
-    rejectAbove = 0;
-    await client.send(signer, transfer(1n));
-    expect(seen).toEqual([0, 1, 0]);
+    node = await startFakeNode(fake.routes);
+    await createClient({ url: node.url }).send(signer, transfer(1n));
+    expect(seen).toEqual([0, 1]);
   });
 
   it("passes other rejections through and does not count them", async () => {
     const signer = generateKeyPair();
     let refuse = true;
-    const fake = acceptingNode(1, 0, {
+    const fake = acceptingNode(1, 0, [signer], {
       "POST /v1/txs": (req): CannedResponse =>
         refuse
           ? problem(400, "APP_INVALID_ARGS", "no such asset")
           : { status: 202, body: { hash: txHash(req.body as SignedTx), accepted: true } },
     });
-    node = await startFakeNode({ ...fake.routes, ...fake.sequenceRoute(addressOf(signer)) });
+    node = await startFakeNode(fake.routes);
     const client = createClient({ url: node.url });
-    await expect(client.send(signer, transfer(1n))).rejects.toMatchObject({ code: "APP_INVALID_ARGS", status: 400 });
+    await expect(client.send(signer, transfer(1n))).rejects.toMatchObject({
+      code: "APP_INVALID_ARGS",
+      status: 400,
+    });
     refuse = false;
     await client.send(signer, transfer(1n));
-    const posted = node.requests.filter((r) => r.method === "POST").map((r) => (r.body as SignedTx).body.sequence);
+    const posted = node.requests
+      .filter((r) => r.method === "POST")
+      .map((r) => (r.body as SignedTx).body.sequence);
     expect(posted).toEqual([0, 0]);
   });
 
@@ -150,14 +187,17 @@ describe("client.send", () => {
     const expected = buildTx({ chainId: CHAIN_ID, signer, sequence: 0, expiresAt: 104, ...transfer(1n) });
     const hash = txHash(expected);
     let polls = 0;
-    const fake = acceptingNode(4, 0, {
+    const fake = acceptingNode(4, 0, [signer], {
       [`GET /v1/txs/${hash}`]: () => {
         polls++;
         return { body: polls < 2 ? pending(expected, hash) : committed(expected, hash) };
       },
     });
-    node = await startFakeNode({ ...fake.routes, ...fake.sequenceRoute(addressOf(signer)) });
-    const status = await createClient({ url: node.url }).send(signer, transfer(1n), { wait: true, timeoutMs: 5_000 });
+    node = await startFakeNode(fake.routes);
+    const status = await createClient({ url: node.url }).send(signer, transfer(1n), {
+      wait: true,
+      timeoutMs: 5_000,
+    });
     expect(status).toMatchObject({ hash, status: "committed" });
     expect(polls).toBe(2);
     // The submission itself does not hold the signer's queue for a whole block.

@@ -1,4 +1,4 @@
-import { type IncomingMessage, createServer } from "node:http";
+import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 
 // A stand-in for a node's HTTP API: records every request and answers with canned responses.
@@ -34,11 +34,20 @@ export interface FakeNode {
 
 export const notFound = (detail: string): CannedResponse => problem(404, "NODE_NOT_FOUND", detail);
 
+/** Shaped like the node's problem documents (RFC 9457 plus the WeftError's code and fields). */
 export function problem(status: number, code: string, detail: string, extra: object = {}): CannedResponse {
   return {
     status,
-    contentType: "application/problem+json",
-    body: { type: `https://weft.dev/problems/${code}`, title: code, status, detail, code, ...extra },
+    contentType: "application/problem+json; charset=utf-8",
+    body: {
+      type: `urn:weft:problem:${code}`,
+      title: STATUS_CODES[status],
+      status,
+      detail,
+      code,
+      instance: "/",
+      ...extra,
+    },
   };
 }
 
@@ -58,7 +67,8 @@ export async function startFakeNode(routes: Routes): Promise<FakeNode> {
     };
     requests.push(recorded);
     const route = routes[`${recorded.method} ${recorded.path}`];
-    const answer = typeof route === "function" ? route(recorded) : (route ?? notFound(`no route ${recorded.path}`));
+    const answer =
+      typeof route === "function" ? route(recorded) : (route ?? notFound(`no route ${recorded.path}`));
     if (answer.hang) return;
     if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
     const status = answer.status ?? 200;

@@ -1,11 +1,11 @@
 import type { BlockHeader } from "@weft/core";
 import {
-  type KeyPair,
-  type SignedTx,
-  type TxStatus,
   addressOf,
   buildTx,
   generateKeyPair,
+  type KeyPair,
+  type SignedTx,
+  type TxStatus,
 } from "../../src/index.js";
 
 export const CHAIN_ID = "test-chain";
@@ -42,7 +42,11 @@ export function header(height: number, chainId = CHAIN_ID): BlockHeader {
 }
 
 export function blockView(height: number, chainId = CHAIN_ID) {
-  return { hash: "11".repeat(32), block: { header: header(height, chainId), txs: [], lastCommit: null }, commit: null };
+  return {
+    hash: "11".repeat(32),
+    block: { header: header(height, chainId), txs: [], lastCommit: null },
+    commit: null,
+  };
 }
 
 export function pending(tx: SignedTx, hash: string): TxStatus {
@@ -56,7 +60,15 @@ export function committed(tx: SignedTx, hash: string, height = 5): TxStatus {
     height,
     index: 0,
     tx,
-    receipt: { kind: "receipt", chainId: CHAIN_ID, height, index: 0, txHash: hash, status: "ok", eventCount: 0 },
+    receipt: {
+      kind: "receipt",
+      chainId: CHAIN_ID,
+      height,
+      index: 0,
+      txHash: hash,
+      status: "ok",
+      eventCount: 0,
+    },
     events: [],
   };
 }

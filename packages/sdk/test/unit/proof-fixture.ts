@@ -1,25 +1,25 @@
 import {
-  type BlockHeader,
-  type ChainEvent,
-  type Genesis,
-  MemoryLogStore,
-  type TxProofBundle,
-  type TxReceipt,
-  ZERO_HASH,
   addressOf,
   appendLeaf,
+  type BlockHeader,
   blockHash,
   bytesToHex,
+  type ChainEvent,
   canonicalBytes,
+  type Genesis,
   generateKeyPair,
   genesisHash,
   inclusionProof,
   leafHash,
   logRoot,
+  MemoryLogStore,
   proofToHex,
   signPrecommit,
+  type TxProofBundle,
+  type TxReceipt,
   txHash,
   validatorSetHash,
+  ZERO_HASH,
 } from "@weft/core";
 import { buildTx } from "../../src/index.js";
 
@@ -31,7 +31,12 @@ export function validTxProof(): { genesis: Genesis; bundle: TxProofBundle } {
     chainId,
     genesisTime: 1_700_000_000_000,
     validators: [
-      { address: addressOf(validatorKey), publicKey: { alg: "ed25519", publicKey: validatorKey.publicKey }, power: 10, name: "v1" },
+      {
+        address: addressOf(validatorKey),
+        publicKey: { alg: "ed25519", publicKey: validatorKey.publicKey },
+        power: 10,
+        name: "v1",
+      },
     ],
     params: { maxBlockBytes: 1_000_000, maxBlockTxs: 1000, maxTxBytes: 65_536 },
     appState: { token: { assets: [] } },
@@ -88,7 +93,15 @@ export function validTxProof(): { genesis: Genesis; bundle: TxProofBundle } {
     height: 1,
     round: 0,
     blockHash: hash,
-    signatures: [signPrecommit(validatorKey, { chainId, height: 1, round: 0, blockHash: hash, timestamp: genesis.genesisTime })],
+    signatures: [
+      signPrecommit(validatorKey, {
+        chainId,
+        height: 1,
+        round: 0,
+        blockHash: hash,
+        timestamp: genesis.genesisTime,
+      }),
+    ],
   };
   const bundle: TxProofBundle = {
     kind: "weft.proof.tx/v1",

@@ -1,10 +1,10 @@
-import { TxError, decodeTx } from "@weft/core";
+import { decodeTx, TxError } from "@weft/core";
 import { describe, expect, it } from "vitest";
 import {
-  SdkError,
   addressOf,
   buildTx,
   generateKeyPair,
+  SdkError,
   toAmount,
   tokenCall,
   tokenTx,
@@ -31,7 +31,13 @@ describe("buildTx", () => {
   for (const alg of ["ed25519", "p256"] as const) {
     it(`${alg}: signs a transaction core verifies and decodes`, () => {
       const env = envelope(alg);
-      const tx = buildTx({ ...env, module: "token", method: "burn", args: { asset: "GOLD", amount: "1" }, memo: "hi" });
+      const tx = buildTx({
+        ...env,
+        module: "token",
+        method: "burn",
+        args: { asset: "GOLD", amount: "1" },
+        memo: "hi",
+      });
       expect(verifyTxSignature(tx)).toBe(true);
       expect(decodeTx(tx).hash).toBe(txHash(tx));
       expect(tx.body).toEqual({
@@ -63,9 +69,9 @@ describe("buildTx", () => {
   });
 
   it("refuses args that have no canonical encoding", () => {
-    expect(codeOf(() => buildTx({ ...envelope(), module: "token", method: "burn", args: { amount: 1.5 } }))).toBe(
-      "SDK_INVALID_ARGUMENT",
-    );
+    expect(
+      codeOf(() => buildTx({ ...envelope(), module: "token", method: "burn", args: { amount: 1.5 } })),
+    ).toBe("SDK_INVALID_ARGUMENT");
   });
 
   it("refuses what a node would refuse to decode, with the node's error", () => {
@@ -81,9 +87,18 @@ describe("token transactions", () => {
     const tx = tokenTx.createAsset(env, { asset: "GOLD", name: "Gold", decimals: 2, maxSupply: 10n ** 30n });
     expect(tx.body.module).toBe("token");
     expect(tx.body.method).toBe("createAsset");
-    expect(tx.body.args).toEqual({ asset: "GOLD", name: "Gold", decimals: 2, maxSupply: `1${"0".repeat(30)}` });
+    expect(tx.body.args).toEqual({
+      asset: "GOLD",
+      name: "Gold",
+      decimals: 2,
+      maxSupply: `1${"0".repeat(30)}`,
+    });
     expect(verifyTxSignature(tx)).toBe(true);
-    expect(tokenCall.createAsset({ asset: "A", name: "A", decimals: 0 }).args).toEqual({ asset: "A", name: "A", decimals: 0 });
+    expect(tokenCall.createAsset({ asset: "A", name: "A", decimals: 0 }).args).toEqual({
+      asset: "A",
+      name: "A",
+      decimals: 0,
+    });
   });
 
   it("mint, burn and transfer carry the right methods and args", () => {
@@ -104,8 +119,12 @@ describe("token transactions", () => {
 
   it("rejects negative amounts, as bigint or string", () => {
     const env = envelope();
-    expect(codeOf(() => tokenTx.transfer(env, { asset: "GOLD", to: TO, amount: -1n }))).toBe("SDK_INVALID_AMOUNT");
-    expect(codeOf(() => tokenTx.mint(env, { asset: "GOLD", to: TO, amount: "-5" }))).toBe("SDK_INVALID_AMOUNT");
+    expect(codeOf(() => tokenTx.transfer(env, { asset: "GOLD", to: TO, amount: -1n }))).toBe(
+      "SDK_INVALID_AMOUNT",
+    );
+    expect(codeOf(() => tokenTx.mint(env, { asset: "GOLD", to: TO, amount: "-5" }))).toBe(
+      "SDK_INVALID_AMOUNT",
+    );
     expect(codeOf(() => tokenTx.burn(env, { asset: "GOLD", amount: "-0" }))).toBe("SDK_INVALID_AMOUNT");
     expect(codeOf(() => tokenCall.createAsset({ asset: "G", name: "G", decimals: 0, maxSupply: -3n }))).toBe(
       "SDK_INVALID_AMOUNT",
@@ -116,7 +135,9 @@ describe("token transactions", () => {
     expect(codeOf(() => tokenCall.transfer({ asset: "GOLD", to: "AB".repeat(20), amount: 1n }))).toBe(
       "SDK_INVALID_ARGUMENT",
     );
-    expect(codeOf(() => tokenCall.createAsset({ asset: "G", name: "G", decimals: 1.5 }))).toBe("SDK_INVALID_ARGUMENT");
+    expect(codeOf(() => tokenCall.createAsset({ asset: "G", name: "G", decimals: 1.5 }))).toBe(
+      "SDK_INVALID_ARGUMENT",
+    );
   });
 });
 

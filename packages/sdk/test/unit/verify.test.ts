@@ -1,6 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ProofError, SdkError, WeftError, parseGenesis, verifyProof, verifyProofJson } from "../../src/index.js";
+import {
+  ProofError,
+  parseGenesis,
+  SdkError,
+  verifyProof,
+  verifyProofJson,
+  WeftError,
+} from "../../src/index.js";
 import { validTxProof } from "./proof-fixture.js";
 
 function errorOf(fn: () => unknown): unknown {
@@ -19,12 +26,17 @@ describe("verifyProofJson", () => {
 
   it("verifies a valid transaction proof from text, as verifyProof does from objects", () => {
     const verified = verifyProofJson(bundleText, genesisText);
-    expect(verified).toEqual({ kind: "weft.proof.tx/v1", chainId: "proof-chain", height: 1, blockHash: bundle.commit.blockHash });
+    expect(verified).toEqual({
+      kind: "weft.proof.tx/v1",
+      chainId: "proof-chain",
+      height: 1,
+      blockHash: bundle.commit.blockHash,
+    });
     expect(verifyProof(bundle, genesis)).toEqual(verified);
   });
 
   it("gives a typed error for malformed proof JSON", () => {
-    const e = errorOf(() => verifyProofJson("{\"kind\": ", genesisText));
+    const e = errorOf(() => verifyProofJson('{"kind": ', genesisText));
     expect(e).toBeInstanceOf(SdkError);
     expect((e as SdkError).code).toBe("SDK_INVALID_JSON");
     expect((e as SdkError).type.input).toBe("proof");

@@ -30,11 +30,17 @@ export function eventRoutes(app: ApiApp, { service, options, metrics }: RouteCon
   const encoded = new WeakMap<NodeEvent, string>();
   const encode = (event: NodeEvent) => {
     let text = encoded.get(event);
-    if (text === undefined) encoded.set(event, (text = JSON.stringify(event)));
+    if (text === undefined) {
+      text = JSON.stringify(event);
+      encoded.set(event, text);
+    }
     return text;
   };
   const tooMany = () =>
-    new ApiError({ code: "API_TOO_MANY_CLIENTS", message: `at most ${options.wsMaxClients} event subscribers` });
+    new ApiError({
+      code: "API_TOO_MANY_CLIENTS",
+      message: `at most ${options.wsMaxClients} event subscribers`,
+    });
 
   app.get(
     "/v1/events",

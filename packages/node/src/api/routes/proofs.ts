@@ -1,6 +1,6 @@
 import { Type } from "@sinclair/typebox";
 import type { ApiApp, RouteContext } from "../context.js";
-import { TxHash, TxProofBundle, problems, ref } from "../schemas.js";
+import { problems, ref, TxHash, TxProofBundle } from "../schemas.js";
 
 export function proofRoutes(app: ApiApp, { service }: RouteContext): void {
   app.get(

@@ -2,11 +2,16 @@ import { Type } from "@sinclair/typebox";
 import { AddressSchema, IdentifierSchema } from "@weft/core";
 import type { QueryResult } from "../../service.js";
 import type { ApiApp, RouteContext } from "../context.js";
-import { StateValue, problems, ref } from "../schemas.js";
+import { problems, ref, StateValue } from "../schemas.js";
 
-const Prove = Type.Optional(Type.Boolean({ description: "include a proof of the state key the answer comes from" }));
+const Prove = Type.Optional(
+  Type.Boolean({ description: "include a proof of the state key the answer comes from" }),
+);
 const Asset = Type.String({ minLength: 1, maxLength: 64, description: "asset symbol" });
-const response = { 200: ref(StateValue, "the answer, and a proof of its state key with prove=true"), ...problems(400, 404, 422) };
+const response = {
+  200: ref(StateValue, "the answer, and a proof of its state key with prove=true"),
+  ...problems(400, 404, 422),
+};
 
 export function queryRoutes(app: ApiApp, { service }: RouteContext): void {
   // Service calls are synchronous, so the query and its proof see the same committed height.
@@ -25,7 +30,10 @@ export function queryRoutes(app: ApiApp, { service }: RouteContext): void {
         tags: ["state"],
         summary: "Module query; other query-string parameters are passed to it",
         description: catalogue ? `Available queries:\n\n${catalogue}` : undefined,
-        params: Type.Object({ module: IdentifierSchema, name: IdentifierSchema }, { additionalProperties: false }),
+        params: Type.Object(
+          { module: IdentifierSchema, name: IdentifierSchema },
+          { additionalProperties: false },
+        ),
         querystring: Type.Object({ prove: Prove }, { additionalProperties: Type.String() }),
         response,
       },

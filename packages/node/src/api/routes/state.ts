@@ -1,7 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import type { ApiApp, RouteContext } from "../context.js";
 import { ApiError } from "../problem.js";
-import { StateValue, problems, ref } from "../schemas.js";
+import { problems, ref, StateValue } from "../schemas.js";
 
 export function stateRoutes(app: ApiApp, { service }: RouteContext): void {
   app.get(
@@ -17,7 +17,11 @@ export function stateRoutes(app: ApiApp, { service }: RouteContext): void {
         querystring: Type.Object(
           {
             height: Type.Optional(
-              Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: "read an earlier version" }),
+              Type.Integer({
+                minimum: 0,
+                maximum: Number.MAX_SAFE_INTEGER,
+                description: "read an earlier version",
+              }),
             ),
             prove: Type.Optional(Type.Boolean({ description: "include a state proof (latest height only)" })),
           },
@@ -41,7 +45,10 @@ export function stateRoutes(app: ApiApp, { service }: RouteContext): void {
       const { height, prove = false } = request.query;
       if (!prove) return service.getState(key, height);
       if (height !== undefined) {
-        throw new ApiError({ code: "API_VALIDATION", message: "prove=true reads the latest height; omit height" });
+        throw new ApiError({
+          code: "API_VALIDATION",
+          message: "prove=true reads the latest height; omit height",
+        });
       }
       // The bundle carries the value and height it proves: answering from it keeps them consistent.
       const proof = service.proveState(key);

@@ -1,18 +1,9 @@
 import { Type } from "@sinclair/typebox";
 import type { WeftError } from "@weft/core";
-import { NodeError } from "../../errors.js";
 import type { SubmitOutcome, TxStatus as TxStatusView } from "../../service.js";
 import type { ApiApp, RouteContext } from "../context.js";
 import { ApiError, notFound, statusForCode } from "../problem.js";
-import {
-  SignedTx,
-  SubmitAccepted,
-  SubmitBatchResult,
-  TxHash,
-  TxStatus,
-  problems,
-  ref,
-} from "../schemas.js";
+import { problems, ref, SignedTx, SubmitAccepted, SubmitBatchResult, TxHash, TxStatus } from "../schemas.js";
 
 export function txRoutes(app: ApiApp, { service, options }: RouteContext): void {
   // Validation stays loose on the transactions themselves: the node decodes them and names
@@ -30,7 +21,9 @@ export function txRoutes(app: ApiApp, { service, options }: RouteContext): void 
   ]);
   const querystring = Type.Object(
     {
-      wait: Type.Optional(Type.Boolean({ default: false, description: "wait until committed (or timeoutMs)" })),
+      wait: Type.Optional(
+        Type.Boolean({ default: false, description: "wait until committed (or timeoutMs)" }),
+      ),
       timeoutMs: Type.Optional(
         Type.Integer({ minimum: 0, maximum: options.maxWaitTimeoutMs, default: options.waitTimeoutMs }),
       ),
@@ -68,8 +61,8 @@ export function txRoutes(app: ApiApp, { service, options }: RouteContext): void 
       const { wait = false, timeoutMs = options.waitTimeoutMs } = request.query;
       const batch = request.body.txs;
       if (batch === undefined) {
-        const [outcome] = service.submitTxs([request.body]);
-        if (!outcome) throw new NodeError({ code: "NODE_STOPPED", message: "the node gave no outcome" });
+        const [outcome] = await service.submitTxs([request.body]);
+        if (!outcome) throw new Error("submitTxs returned no outcome for one input");
         if (!outcome.accepted) throw outcome.error;
         if (!wait) return reply.code(202).send({ hash: outcome.hash, accepted: true });
         const status = await service.waitForCommit(outcome.hash, timeoutMs);
@@ -82,7 +75,7 @@ export function txRoutes(app: ApiApp, { service, options }: RouteContext): void 
           message: `body must NOT have additional properties (${extra.join(", ")})`,
         });
       }
-      const outcomes = service.submitTxs(batch);
+      const outcomes = await service.submitTxs(batch);
       const results = await Promise.all(outcomes.map((outcome) => batchResult(outcome, wait, timeoutMs)));
       return reply.code(200).send({ results });
     },
@@ -90,9 +83,15 @@ export function txRoutes(app: ApiApp, { service, options }: RouteContext): void 
 
   async function batchResult(outcome: SubmitOutcome, wait: boolean, timeoutMs: number) {
     if (!outcome.accepted) {
-      return { ...(outcome.hash ? { hash: outcome.hash } : {}), accepted: false, error: summarize(outcome.error) };
+      return {
+        ...(outcome.hash ? { hash: outcome.hash } : {}),
+        accepted: false,
+        error: summarize(outcome.error),
+      };
     }
-    const status: TxStatusView | undefined = wait ? await service.waitForCommit(outcome.hash, timeoutMs) : undefined;
+    const status: TxStatusView | undefined = wait
+      ? await service.waitForCommit(outcome.hash, timeoutMs)
+      : undefined;
     return { hash: outcome.hash, accepted: true, ...(status ? { status } : {}) };
   }
 
@@ -114,6 +113,13 @@ export function txRoutes(app: ApiApp, { service, options }: RouteContext): void 
   );
 }
 
-function summarize(error: WeftError): { code: string; message: string; status: number } & Record<string, unknown> {
-  return { ...error.toJSON(), code: error.code, message: error.message, status: statusForCode(error.code) ?? 500 };
+function summarize(
+  error: WeftError,
+): { code: string; message: string; status: number } & Record<string, unknown> {
+  return {
+    ...error.toJSON(),
+    code: error.code,
+    message: error.message,
+    status: statusForCode(error.code) ?? 500,
+  };
 }

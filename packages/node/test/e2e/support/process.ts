@@ -16,7 +16,9 @@ export function freePort(): Promise<number> {
 
 /** Starts a node process on 127.0.0.1 and resolves once its API answers. */
 export async function startNodeProcess(home: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--conditions=weft-source", "--import", "tsx", NODE_MAIN, home, String(port)], {
+  // WEFT_NODE_FLAGS lets a profiling run pass e.g. --cpu-prof to the node process.
+  const flags = process.env.WEFT_NODE_FLAGS?.split(" ").filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...flags, "--conditions=weft-source", "--import", "tsx", NODE_MAIN, home, String(port)], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";

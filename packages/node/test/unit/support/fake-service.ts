@@ -1,20 +1,20 @@
 import {
+  addressOf,
   type BlockHeader,
   type CanonicalValue,
   type ChainEvent,
   type CommitCertificate,
+  decodeTx,
   type Genesis,
+  generateKeyPair,
   type KeyPair,
   type SignedTx,
   type StateProofBundle,
-  type TxBody,
-  type TxProofBundle,
-  TxError,
-  type TxReceipt,
-  addressOf,
-  decodeTx,
-  generateKeyPair,
   signTx,
+  type TxBody,
+  TxError,
+  type TxProofBundle,
+  type TxReceipt,
   verifyTxSignature,
 } from "@weft/core";
 import { AppError, NodeError } from "../../../src/errors.js";
@@ -82,7 +82,7 @@ export class FakeNodeService implements NodeService {
     return signTx(body, this.key);
   }
 
-  submitTxs(inputs: readonly unknown[]): SubmitOutcome[] {
+  async submitTxs(inputs: readonly unknown[]): Promise<SubmitOutcome[]> {
     if (this.submitError) throw this.submitError;
     return inputs.map((input) => {
       let hash: string | undefined;
@@ -92,7 +92,8 @@ export class FakeNodeService implements NodeService {
         if (decoded.tx.body.chainId !== this.chainId) {
           throw new TxError({ code: "TX_WRONG_CHAIN", message: "wrong chain", expected: this.chainId });
         }
-        if (!verifyTxSignature(decoded.tx)) throw new TxError({ code: "TX_BAD_SIGNATURE", message: "bad signature" });
+        if (!verifyTxSignature(decoded.tx))
+          throw new TxError({ code: "TX_BAD_SIGNATURE", message: "bad signature" });
         if (this.txs.has(hash)) throw new TxError({ code: "TX_DUPLICATE", message: "already known", hash });
         this.txs.set(hash, { hash, status: "pending", tx: decoded.tx });
         this.pending.push(hash);
@@ -154,7 +155,14 @@ export class FakeNodeService implements NodeService {
         type: "transfer",
         attributes: { amount: "5" },
       };
-      const status: TxStatus = { ...this.txs.get(hash)!, status: "committed", height, index, receipt, events: [event] };
+      const status: TxStatus = {
+        ...this.txs.get(hash)!,
+        status: "committed",
+        height,
+        index,
+        receipt,
+        events: [event],
+      };
       this.txs.set(hash, status);
       this.emit({ type: "tx", hash, height, index, status: "ok" });
       this.emit({ type: "event", event });
@@ -221,19 +229,23 @@ export class FakeNodeService implements NodeService {
 
   query(module: string, name: string, params: Record<string, unknown>): QueryResult {
     if (this.queryError) throw this.queryError;
-    if (module !== "token") throw new AppError({ code: "APP_UNKNOWN_MODULE", message: `no module ${module}`, module });
+    if (module !== "token")
+      throw new AppError({ code: "APP_UNKNOWN_MODULE", message: `no module ${module}`, module });
     const { asset, address } = params;
-    if (typeof asset !== "string") throw new AppError({ code: "APP_INVALID_ARGS", message: "asset is required" });
+    if (typeof asset !== "string")
+      throw new AppError({ code: "APP_INVALID_ARGS", message: "asset is required" });
     const height = this.blocks.length;
     if (name === "balance") {
-      if (typeof address !== "string") throw new AppError({ code: "APP_INVALID_ARGS", message: "address is required" });
+      if (typeof address !== "string")
+        throw new AppError({ code: "APP_INVALID_ARGS", message: "address is required" });
       const key = `token/balance/${asset}/${address}`;
       return { key, value: this.state.get(key) ?? "0", height };
     }
     if (name === "asset") {
       const key = `token/asset/${asset}`;
       const value = this.state.get(key);
-      if (value === undefined) throw new AppError({ code: "APP_INVALID_ARGS", message: `no asset ${asset}`, asset });
+      if (value === undefined)
+        throw new AppError({ code: "APP_INVALID_ARGS", message: `no asset ${asset}`, asset });
       return { key, value, height };
     }
     throw new AppError({ code: "APP_UNKNOWN_QUERY", message: `no query token/${name}` });

@@ -1,0 +1,105 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Genesis } from "@weft/core";
+import { homePaths, readGenesis } from "@weft/node";
+import { type WeftClient, createClient } from "@weft/sdk";
+import type { Command } from "commander";
+import { type NodeConfig, loadNodeConfig } from "./config.js";
+import { CliError } from "./errors.js";
+import { Output, type TextSink } from "./output.js";
+
+/** The process as the CLI sees it; injected so tests can run the program in-process. */
+export interface CliIo {
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  stdout: TextSink;
+  stderr: TextSink;
+}
+
+/** Options every command accepts (commander reads them before or after the command name). */
+export interface GlobalOptions {
+  home?: string;
+  url?: string;
+  json?: boolean;
+}
+
+export const DEFAULT_HOME = ".weft";
+export const DEFAULT_PORT = 8080;
+
+const envValue = (io: CliIo, name: string): string | undefined => io.env[name] || undefined;
+
+/** `--home`, else $WEFT_HOME, else `fallback` (./.weft; `weft dev` passes ./.weft-dev). */
+export function resolveHome(option: string | undefined, io: CliIo, fallback = DEFAULT_HOME): string {
+  return resolve(io.cwd, option ?? envValue(io, "WEFT_HOME") ?? fallback);
+}
+
+/** `--url`, else $WEFT_URL, else where the home's config says the local node listens. */
+export function resolveUrl(option: string | undefined, io: CliIo, config: NodeConfig): string {
+  return option ?? envValue(io, "WEFT_URL") ?? localUrl(config);
+}
+
+/** The URL a node started from this config answers on, as seen from this machine. */
+export function localUrl(config: NodeConfig): string {
+  const host = config.api?.host;
+  // A wildcard listens everywhere, loopback included; a specific address must be used as is.
+  const specific = host !== undefined && !["0.0.0.0", "::", "localhost"].includes(host);
+  const shown = !specific ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+  return `http://${shown}:${config.api?.port || DEFAULT_PORT}`;
+}
+
+/** What one command invocation works with: its home, output and (lazily) config and client. */
+export class CliContext {
+  readonly out: Output;
+  readonly home: string;
+  readonly paths: ReturnType<typeof homePaths>;
+  #config: NodeConfig | undefined;
+
+  constructor(
+    readonly io: CliIo,
+    readonly options: GlobalOptions,
+    homeFallback = DEFAULT_HOME,
+  ) {
+    this.out = new Output(options.json === true, io.stdout, io.stderr);
+    this.home = resolveHome(options.home, io, homeFallback);
+    this.paths = homePaths(this.home);
+  }
+
+  /** `<home>/config.json`, checked (CLI_BAD_CONFIG, exit 2); empty when absent. */
+  config(): NodeConfig {
+    this.#config ??= loadNodeConfig(this.paths.config);
+    return this.#config;
+  }
+
+  url(): string {
+    return resolveUrl(this.options.url, this.io, this.options.url ? {} : this.config());
+  }
+
+  client(): WeftClient {
+    return createClient({ url: this.url() });
+  }
+
+  isInitialised(): boolean {
+    return existsSync(this.paths.genesis);
+  }
+
+  /** The home's genesis: the trust anchor for proofs and the chain for node commands. */
+  genesis(): Genesis {
+    if (!this.isInitialised()) {
+      throw new CliError({
+        code: "CLI_NOT_INITIALISED",
+        message: `no genesis.json in ${this.home} (create a home with \`weft init\`, or pass --home)`,
+        exitCode: 2,
+      });
+    }
+    return readGenesis(this.paths.genesis);
+  }
+
+  /** A path given on the command line, relative to the working directory. */
+  resolvePath(path: string): string {
+    return resolve(this.io.cwd, path);
+  }
+}
+
+export function contextOf(command: Command, io: CliIo, homeFallback?: string): CliContext {
+  return new CliContext(io, command.optsWithGlobals<GlobalOptions>(), homeFallback);
+}

@@ -1,0 +1,104 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type KeyPair, type SignedTx, addressOf, generateKeyPair, signTx } from "@weft/core";
+import { initHome } from "../src/config/home.js";
+import { freePort, startNodeProcess, stopGracefully } from "../test/e2e/support/process.js";
+
+export interface ThroughputResult {
+  offeredTps: number;
+  seconds: number;
+  submitted: number;
+  committed: number;
+  committedTps: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+const SENDERS = 64;
+const TICK_MS = 20;
+
+/**
+ * Single node in its own process, driven over HTTP by this process at a fixed offered load:
+ * every TICK_MS a batch of pre-signed transfers is posted with `wait=true`, so the response
+ * time of a batch is the commit latency of its transactions (submit → durable commit).
+ */
+export async function benchThroughput(offeredTps: number, seconds: number): Promise<ThroughputResult> {
+  const home = mkdtempSync(join(tmpdir(), "weft-bench-"));
+  const names = Array.from({ length: SENDERS }, (_, i) => `s${i}`);
+  const { genesis, accounts } = initHome(home, {
+    chainId: "bench",
+    accounts: names,
+    asset: { id: "WEFT", name: "Weft", decimals: 0, supplyPerAccount: "1000000000000" },
+  });
+  const total = offeredTps * seconds;
+  const perSender = Math.ceil(total / SENDERS);
+  const recipients = Array.from({ length: 1000 }, () => addressOf(generateKeyPair()));
+  const txs: SignedTx[] = [];
+  for (let seq = 0; seq < perSender; seq++) {
+    for (const name of names) {
+      const key = accounts[name] as KeyPair;
+      txs.push(
+        signTx(
+          {
+            chainId: genesis.chainId,
+            signer: { alg: key.alg, publicKey: key.publicKey },
+            sequence: seq,
+            expiresAt: 1_000_000,
+            module: "token",
+            method: "transfer",
+            args: { asset: "WEFT", to: recipients[(seq * SENDERS + txs.length) % recipients.length] as string, amount: "1" },
+          },
+          key,
+        ),
+      );
+    }
+  }
+  txs.length = total;
+  const port = await freePort();
+  const node = await startNodeProcess(home, port);
+  const url = `http://127.0.0.1:${port}/v1/txs?wait=true&timeoutMs=30000`;
+  const perTick = Math.max(1, Math.round((offeredTps * TICK_MS) / 1000));
+  const latencies: number[] = [];
+  let committed = 0;
+  const pending: Promise<void>[] = [];
+  const start = performance.now();
+  try {
+    for (let i = 0, tick = 0; i < txs.length; i += perTick, tick++) {
+      const due = start + tick * TICK_MS;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const batch = txs.slice(i, i + perTick);
+      const sent = performance.now();
+      pending.push(
+        fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ txs: batch }) })
+          .then((r) => r.json() as Promise<{ results: { status?: { status: string } }[] }>)
+          .then((body) => {
+            const latency = performance.now() - sent;
+            for (const r of body.results) {
+              if (r.status?.status === "committed") {
+                committed++;
+                latencies.push(latency);
+              }
+            }
+          }),
+      );
+    }
+    await Promise.all(pending);
+  } finally {
+    await stopGracefully(node);
+    rmSync(home, { recursive: true, force: true });
+  }
+  const elapsed = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? Number.NaN);
+  return {
+    offeredTps,
+    seconds,
+    submitted: txs.length,
+    committed,
+    committedTps: Math.round(committed / elapsed),
+    p50Ms: pct(0.5),
+    p99Ms: pct(0.99),
+  };
+}
