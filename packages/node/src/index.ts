@@ -18,3 +18,4 @@ export * from "./modules/token/amount.js";
 export * from "./audit/audit.js";
 export * from "./audit/rebuild.js";
 export * from "./audit/block-check.js";
+export * from "./api/index.js";

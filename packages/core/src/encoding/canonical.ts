@@ -1,19 +1,5 @@
-import canonicalizeModule from "canonicalize";
 import { CodecError } from "../errors.js";
 import { fromUtf8, utf8 } from "./bytes.js";
-
-/**
- * The one canonical encoding for everything hashed or signed: RFC 8785 (JCS) canonical JSON.
- * On-chain values are restricted further so every node and browser produces the same bytes:
- * only strings, booleans, null, safe integers, arrays and plain objects. Amounts and other
- * big numbers travel as decimal strings; floats are refused rather than rounded.
- */
-// The package is CommonJS and its typings describe an ES default export; accept either shape.
-type Serialize = (input: unknown) => string | undefined;
-const canonicalize: Serialize =
-  typeof canonicalizeModule === "function"
-    ? (canonicalizeModule as Serialize)
-    : (canonicalizeModule as unknown as { default: Serialize }).default;
 
 export type CanonicalValue =
   | string
@@ -57,11 +43,65 @@ export function assertCanonicalValue(value: unknown, path = "$"): asserts value 
   });
 }
 
+/**
+ * RFC 8785 serialisation for the value domain above, validating while it writes (one pass: this
+ * runs for every transaction, receipt and state value). Strings use JSON.stringify, which is
+ * exactly JCS's string form; keys sort by UTF-16 code units, as JCS requires. Tests check it
+ * byte for byte against the reference `canonicalize` package on generated values.
+ */
 export function canonicalString(value: unknown): string {
-  assertCanonicalValue(value);
-  const text = canonicalize(value);
-  if (text === undefined) throw new CodecError({ code: "CODEC_UNSUPPORTED_VALUE", message: "nothing to encode" });
-  return text;
+  return write(value, "$");
+}
+
+function write(value: unknown, path: string): string {
+  switch (typeof value) {
+    case "string":
+      return JSON.stringify(value);
+    case "boolean":
+      return value ? "true" : "false";
+    case "number":
+      if (!Number.isSafeInteger(value)) {
+        throw new CodecError({
+          code: "CODEC_UNSUPPORTED_VALUE",
+          message: `${path}: only safe integers are allowed (got ${value}); send large or fractional numbers as strings`,
+          path,
+        });
+      }
+      return Object.is(value, -0) ? "0" : String(value);
+    case "object": {
+      if (value === null) return "null";
+      if (Array.isArray(value)) {
+        let out = "[";
+        for (let i = 0; i < value.length; i++) {
+          if (i > 0) out += ",";
+          const item: unknown = value[i];
+          out += item === undefined ? "null" : write(item, `${path}[${i}]`);
+        }
+        return `${out}]`;
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) {
+        throw new CodecError({ code: "CODEC_UNSUPPORTED_VALUE", message: `${path}: not a plain object`, path });
+      }
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record).sort();
+      let out = "{";
+      let first = true;
+      for (const key of keys) {
+        const item = record[key];
+        if (item === undefined) continue; // dropped by JSON, like a missing field
+        out += `${first ? "" : ","}${JSON.stringify(key)}:${write(item, `${path}.${key}`)}`;
+        first = false;
+      }
+      return `${out}}`;
+    }
+    default:
+      throw new CodecError({
+        code: "CODEC_UNSUPPORTED_VALUE",
+        message: `${path}: ${typeof value} cannot be encoded canonically`,
+        path,
+      });
+  }
 }
 
 export function canonicalBytes(value: unknown): Uint8Array {

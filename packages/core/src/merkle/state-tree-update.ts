@@ -66,17 +66,23 @@ export function updateStateTree(
 }
 
 function sortChanges(changes: readonly StateChange[]): Pending[] {
+  // Hashes are copied into one buffer per batch: thousands of retained digest buffers slow GC.
+  const keyHashes = new Uint8Array(changes.length * STATE_HASH_SIZE);
   const byKeyHash = new Map<string, { keyHash: Uint8Array; value: Uint8Array | null }>();
-  for (const { key, value } of changes) {
-    const keyHash = sha256(key);
+  changes.forEach(({ key, value }, i) => {
+    const keyHash = keyHashes.subarray(i * STATE_HASH_SIZE, (i + 1) * STATE_HASH_SIZE);
+    keyHash.set(sha256(key));
     byKeyHash.set(stateNodeKey(keyHash), { keyHash, value });
-  }
+  });
   // Fixed-length lowercase hex sorts like the bytes it spells, i.e. in tree (left-to-right) order.
   const sorted = [...byKeyHash].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  return sorted.map(([, { keyHash, value }]) => ({
-    keyHash,
-    valueHash: value === null ? null : sha256(value),
-  }));
+  const valueHashes = new Uint8Array(sorted.length * STATE_HASH_SIZE);
+  return sorted.map(([, { keyHash, value }], i) => {
+    if (value === null) return { keyHash, valueHash: null };
+    const valueHash = valueHashes.subarray(i * STATE_HASH_SIZE, (i + 1) * STATE_HASH_SIZE);
+    valueHash.set(sha256(value));
+    return { keyHash, valueHash };
+  });
 }
 
 function compareBytes(a: Uint8Array, b: Uint8Array): number {

@@ -12,6 +12,8 @@ export interface StateReader {
 export class BlockState {
   private readonly block = new Map<string, Uint8Array | null>();
   private tx: Map<string, Uint8Array | null> | null = null;
+  /** Parsed committed values: a block reads the same accounts and assets again and again. */
+  private readonly parsed = new Map<string, CanonicalValue | undefined>();
 
   constructor(private readonly base: StateReader) {}
 
@@ -22,6 +24,13 @@ export class BlockState {
   }
 
   get(key: string): CanonicalValue | undefined {
+    if (!this.tx?.has(key) && !this.block.has(key)) {
+      if (this.parsed.has(key)) return structuredCloneValue(this.parsed.get(key));
+      const bytes = this.base.getState(key);
+      const value = bytes === undefined ? undefined : (parseJson(bytes) as CanonicalValue);
+      this.parsed.set(key, value);
+      return structuredCloneValue(value);
+    }
     const bytes = this.getBytes(key);
     return bytes === undefined ? undefined : (parseJson(bytes) as CanonicalValue);
   }
@@ -60,4 +69,9 @@ export class BlockState {
       delete: (key) => this.delete(`${prefix}/${key}`),
     };
   }
+}
+
+/** Modules may mutate what they read; primitives need no copy. */
+function structuredCloneValue(value: CanonicalValue | undefined): CanonicalValue | undefined {
+  return value === null || typeof value !== "object" ? value : (JSON.parse(JSON.stringify(value)) as CanonicalValue);
 }
