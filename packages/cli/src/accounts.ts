@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { SdkError } from "@weft/sdk";
 import { type KeyFile, loadKeyFile } from "@weft/sdk/keyfile";
-import { isAddress, parseKeyName } from "./args.js";
+import { isAddress, KEY_NAME, parseKeyName } from "./args.js";
 import type { CliContext } from "./context.js";
 import { CliError, usage } from "./errors.js";
 
@@ -30,8 +30,15 @@ export async function loadAccount(ctx: CliContext, ref: string, what: string): P
 /** An address given as such, or as the name (or path) of a key file. */
 export async function resolveAddress(ctx: CliContext, ref: string, what: string): Promise<string> {
   if (isAddress(ref)) return ref;
-  if (!looksLikePath(ref) && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(ref)) {
-    throw usage(`${what} "${ref}" is neither an address (40 lowercase hex characters) nor a key name`);
+  const neither = () =>
+    usage(
+      `${what} "${ref}" is neither an address (40 lowercase hex characters) nor a key in ${ctx.paths.keys}`,
+    );
+  if (!looksLikePath(ref) && !KEY_NAME.test(ref)) throw neither();
+  try {
+    return (await loadAccount(ctx, ref, what)).address;
+  } catch (e) {
+    if (e instanceof CliError && e.code === "CLI_KEY_NOT_FOUND" && !looksLikePath(ref)) throw neither();
+    throw e;
   }
-  return (await loadAccount(ctx, ref, what)).address;
 }

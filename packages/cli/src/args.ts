@@ -21,11 +21,13 @@ export const integerOption =
 export const portOption = integerOption("--port", 0, 65_535);
 
 // Names become file names under <home>/keys: no separators, no leading dot.
-const KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export function parseKeyName(value: string, name = "key name"): string {
   if (!KEY_NAME.test(value)) {
-    throw usage(`${name} "${value}" must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit`);
+    throw usage(
+      `${name} "${value}" must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit`,
+    );
   }
   return value;
 }
@@ -48,7 +50,9 @@ const ASSET_ID = /^[A-Z0-9][A-Z0-9._-]{0,31}$/;
 
 export function parseAssetId(value: string, name = "asset"): string {
   if (!ASSET_ID.test(value)) {
-    throw usage(`${name} "${value}" must be 1-32 of A-Z, 0-9, '.', '_' or '-', starting with a letter or digit`);
+    throw usage(
+      `${name} "${value}" must be 1-32 of A-Z, 0-9, '.', '_' or '-', starting with a letter or digit`,
+    );
   }
   return value;
 }
@@ -56,7 +60,8 @@ export function parseAssetId(value: string, name = "asset"): string {
 const CHAIN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export function parseChainId(value: string): string {
-  if (!CHAIN_ID.test(value)) throw usage(`--chain-id "${value}" must be 1-64 letters, digits, '.', '_' or '-'`);
+  if (!CHAIN_ID.test(value))
+    throw usage(`--chain-id "${value}" must be 1-64 letters, digits, '.', '_' or '-'`);
   return value;
 }
 
@@ -67,7 +72,8 @@ export const isAddress = (value: string): boolean => ADDRESS.test(value);
 const TX_HASH = /^[0-9a-f]{64}$/;
 
 export function parseTxHash(value: string): string {
-  if (!TX_HASH.test(value)) throw usage(`transaction hash must be 64 lowercase hex characters (got "${value}")`);
+  if (!TX_HASH.test(value))
+    throw usage(`transaction hash must be 64 lowercase hex characters (got "${value}")`);
   return value;
 }
 
@@ -79,7 +85,8 @@ export function parseJsonObject(value: string, name: string): Record<string, unk
   } catch (e) {
     throw usage(`${name} is not valid JSON: ${(e as Error).message}`);
   }
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw usage(`${name} must be a JSON object`);
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+    throw usage(`${name} must be a JSON object`);
   return parsed as Record<string, unknown>;
 }
 

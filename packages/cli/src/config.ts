@@ -8,7 +8,15 @@ export type NodeConfig = { [K in keyof NodeOptions]?: Partial<NodeOptions[K]> };
 
 type FieldType = "string" | "boolean" | "count" | "port" | readonly string[];
 
-const LOG_LEVELS: readonly NodeOptions["log"]["level"][] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+export const LOG_LEVELS: readonly NodeOptions["log"]["level"][] = [
+  "fatal",
+  "error",
+  "warn",
+  "info",
+  "debug",
+  "trace",
+  "silent",
+];
 
 // Typed against NodeOptions so a new node option fails to compile here until it is described.
 const SPEC: { [K in keyof NodeOptions]: { [F in keyof NodeOptions[K]]-?: FieldType } } = {
@@ -22,17 +30,20 @@ const SPEC: { [K in keyof NodeOptions]: { [F in keyof NodeOptions[K]]-?: FieldTy
     maxWaitTimeoutMs: "count",
     wsMaxClients: "count",
   },
-  mempool: { maxTxs: "count", maxBytes: "count", maxSequenceGap: "count" },
+  mempool: { maxTxs: "count", maxBytes: "count", maxSequenceGap: "count", verifyThreads: "count" },
   consensus: { blockIntervalMs: "count", emptyBlocks: "boolean" },
   log: { level: LOG_LEVELS },
 };
 
 /** Checks a parsed config.json: unknown keys and wrong types are refused, naming the key. */
 export function parseNodeConfig(value: unknown, source = "config.json"): NodeConfig {
-  const bad = (message: string) => new CliError({ code: "CLI_BAD_CONFIG", message: `${source}: ${message}`, exitCode: 2 });
+  const bad = (message: string) =>
+    new CliError({ code: "CLI_BAD_CONFIG", message: `${source}: ${message}`, exitCode: 2 });
   if (!isObject(value)) throw bad("must be a JSON object");
   for (const [section, fields] of Object.entries(value)) {
-    const spec: Record<string, FieldType> | undefined = (SPEC as Record<string, Record<string, FieldType>>)[section];
+    const spec: Record<string, FieldType> | undefined = (SPEC as Record<string, Record<string, FieldType>>)[
+      section
+    ];
     if (!spec) throw bad(`unknown key "${section}" (known: ${Object.keys(SPEC).join(", ")})`);
     if (!isObject(fields)) throw bad(`"${section}" must be an object`);
     for (const [field, v] of Object.entries(fields)) {
@@ -55,7 +66,9 @@ function typeProblem(type: FieldType, v: unknown): string | undefined {
     case "count":
       return Number.isSafeInteger(v) && (v as number) >= 0 ? undefined : "a non-negative integer";
     case "port":
-      return Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= 65_535 ? undefined : "an integer 0..65535";
+      return Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= 65_535
+        ? undefined
+        : "an integer 0..65535";
   }
   return undefined;
 }

@@ -1,10 +1,10 @@
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { isAbsolute, relative, resolve } from "node:path";
 import type { Genesis } from "@weft/core";
 import { homePaths, readGenesis } from "@weft/node";
-import { type WeftClient, createClient } from "@weft/sdk";
+import { createClient, type WeftClient } from "@weft/sdk";
 import type { Command } from "commander";
-import { type NodeConfig, loadNodeConfig } from "./config.js";
+import { loadNodeConfig, type NodeConfig } from "./config.js";
 import { CliError } from "./errors.js";
 import { Output, type TextSink } from "./output.js";
 
@@ -28,9 +28,9 @@ export const DEFAULT_PORT = 8080;
 
 const envValue = (io: CliIo, name: string): string | undefined => io.env[name] || undefined;
 
-/** `--home`, else $WEFT_HOME, else `fallback` (./.weft; `weft dev` passes ./.weft-dev). */
-export function resolveHome(option: string | undefined, io: CliIo, fallback = DEFAULT_HOME): string {
-  return resolve(io.cwd, option ?? envValue(io, "WEFT_HOME") ?? fallback);
+/** `--home`, else $WEFT_HOME, else ./.weft, against the working directory. */
+export function resolveHome(option: string | undefined, io: CliIo): string {
+  return resolve(io.cwd, option ?? envValue(io, "WEFT_HOME") ?? DEFAULT_HOME);
 }
 
 /** `--url`, else $WEFT_URL, else where the home's config says the local node listens. */
@@ -41,7 +41,7 @@ export function resolveUrl(option: string | undefined, io: CliIo, config: NodeCo
 /** The URL a node started from this config answers on, as seen from this machine. */
 export function localUrl(config: NodeConfig): string {
   const host = config.api?.host;
-  // A wildcard listens everywhere, loopback included; a specific address must be used as is.
+  // A wildcard address (or localhost) is reachable on loopback; any other must be used as is.
   const specific = host !== undefined && !["0.0.0.0", "::", "localhost"].includes(host);
   const shown = !specific ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
   return `http://${shown}:${config.api?.port || DEFAULT_PORT}`;
@@ -57,10 +57,9 @@ export class CliContext {
   constructor(
     readonly io: CliIo,
     readonly options: GlobalOptions,
-    homeFallback = DEFAULT_HOME,
   ) {
     this.out = new Output(options.json === true, io.stdout, io.stderr);
-    this.home = resolveHome(options.home, io, homeFallback);
+    this.home = resolveHome(options.home, io);
     this.paths = homePaths(this.home);
   }
 
@@ -71,7 +70,8 @@ export class CliContext {
   }
 
   url(): string {
-    return resolveUrl(this.options.url, this.io, this.options.url ? {} : this.config());
+    // config.json is read (and checked) only when it decides.
+    return this.options.url ?? envValue(this.io, "WEFT_URL") ?? localUrl(this.config());
   }
 
   client(): WeftClient {
@@ -94,12 +94,18 @@ export class CliContext {
     return readGenesis(this.paths.genesis);
   }
 
+  /** The home as a user would type it here: relative when under the working directory. */
+  shownHome(): string {
+    const rel = relative(this.io.cwd, this.home);
+    return rel === "" ? "." : rel.startsWith("..") || isAbsolute(rel) ? this.home : rel;
+  }
+
   /** A path given on the command line, relative to the working directory. */
   resolvePath(path: string): string {
     return resolve(this.io.cwd, path);
   }
 }
 
-export function contextOf(command: Command, io: CliIo, homeFallback?: string): CliContext {
-  return new CliContext(io, command.optsWithGlobals<GlobalOptions>(), homeFallback);
+export function contextOf(command: Command, io: CliIo): CliContext {
+  return new CliContext(io, command.optsWithGlobals<GlobalOptions>());
 }

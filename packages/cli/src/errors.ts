@@ -1,4 +1,4 @@
-import { WeftError, isWeftError } from "@weft/core";
+import { isWeftError, WeftError } from "@weft/core";
 import { ApiError } from "@weft/sdk";
 import { CommanderError } from "commander";
 

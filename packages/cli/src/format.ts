@@ -1,4 +1,4 @@
-import { type CanonicalValue, type ChainEvent, addressOf, canonicalString, txHash } from "@weft/core";
+import { addressOf, type CanonicalValue, type ChainEvent, canonicalString, txHash } from "@weft/core";
 import type { BlockView, TxStatus } from "@weft/sdk";
 
 // Human renderings of what the node returns; `--json` prints the objects themselves.
@@ -30,7 +30,8 @@ export function renderTxStatus(status: TxStatus): string[] {
   return [...lines, `status: ${where}: ok`, ...(status.events ?? []).map((e) => `event: ${renderEvent(e)}`)];
 }
 
-export const renderEvent = (e: ChainEvent): string => `${e.module}.${e.type} ${canonicalString(e.attributes)}`;
+export const renderEvent = (e: ChainEvent): string =>
+  `${e.module}.${e.type} ${canonicalString(e.attributes)}`;
 
 export function renderBlock(view: BlockView): string[] {
   const { header, txs } = view.block;
@@ -43,7 +44,9 @@ export function renderBlock(view: BlockView): string[] {
     `state root: ${header.stateRoot}`,
     `log root: ${header.logRoot} (size ${header.logSize})`,
     `txs: ${header.txCount}`,
-    ...txs.map((tx) => `  ${txHash(tx)} ${tx.body.module}.${tx.body.method} from ${addressOf(tx.body.signer)}`),
+    ...txs.map(
+      (tx) => `  ${txHash(tx)} ${tx.body.module}.${tx.body.method} from ${addressOf(tx.body.signer)}`,
+    ),
     `commit: ${view.commit ? `${view.commit.signatures.length} signature(s), round ${view.commit.round}` : "not yet known"}`,
   ];
 }

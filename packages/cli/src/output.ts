@@ -18,8 +18,17 @@ export class Output {
 
   /** A command's result: `data` as JSON, or the lines `human` renders. */
   result<T>(data: T, human: (data: T) => string | readonly string[]): void {
+    this.#print(data, human, 2);
+  }
+
+  /** Like `result`, for long-running commands: one JSON object per line, as the node's logs. */
+  record<T>(data: T, human: (data: T) => string | readonly string[]): void {
+    this.#print(data, human, 0);
+  }
+
+  #print<T>(data: T, human: (data: T) => string | readonly string[], indent: number): void {
     if (this.json) {
-      this.stdout.write(`${toJson(data)}\n`);
+      this.stdout.write(`${toJson(data, indent)}\n`);
       return;
     }
     const lines = human(data);

@@ -1,4 +1,11 @@
-import { type CanonicalValue, type Genesis, ProofError, type VerifiedProof, canonicalString, verifyProof } from "@weft/core";
+import {
+  type CanonicalValue,
+  canonicalString,
+  type Genesis,
+  ProofError,
+  type VerifiedProof,
+  verifyProof,
+} from "@weft/core";
 import type { QueryResult } from "@weft/sdk";
 import { CliError } from "./errors.js";
 
@@ -7,12 +14,18 @@ import { CliError } from "./errors.js";
  * prove this very answer (same key; same value, where a query's default stands in for absence).
  * Throws ProofError (exit 1) otherwise.
  */
-export function checkAnswerProof(result: QueryResult, genesis: Genesis, absent?: CanonicalValue): VerifiedProof {
+export function checkAnswerProof(
+  result: QueryResult,
+  genesis: Genesis,
+  absent?: CanonicalValue,
+): VerifiedProof {
   const { proof } = result;
   if (!proof) throw new CliError({ code: "CLI_NO_PROOF", message: "the node sent no proof", exitCode: 1 });
   const verified = verifyProof(proof, genesis);
-  const mismatch = (message: string) => new ProofError({ code: "PROOF_RECORD_MISMATCH", part: "record", message });
-  if (proof.key !== result.key) throw mismatch(`the proof is for key ${proof.key}, the answer for ${result.key}`);
+  const mismatch = (message: string) =>
+    new ProofError({ code: "PROOF_RECORD_MISMATCH", part: "record", message });
+  if (proof.key !== result.key)
+    throw mismatch(`the proof is for key ${proof.key}, the answer for ${result.key}`);
   const proven = proof.value ?? absent ?? null;
   if (canonicalString(proven) !== canonicalString(result.value)) {
     throw mismatch(`the proof shows ${canonicalString(proven)}, the answer ${canonicalString(result.value)}`);

@@ -1,10 +1,10 @@
 import {
+  addressOf,
   type Block,
+  blockHash,
   type CommitCertificate,
   type Genesis,
   type KeyPair,
-  addressOf,
-  blockHash,
   medianCommitTime,
   signPrecommit,
 } from "@weft/core";
@@ -23,7 +23,8 @@ export interface SoloState {
 
 export function nextProposal(state: SoloState, genesis: Genesis, key: KeyPair): ProposalRequest {
   const height = state.height + 1;
-  const time = state.lastCommit === null ? genesis.genesisTime : medianCommitTime(state.lastCommit, genesis.validators);
+  const time =
+    state.lastCommit === null ? genesis.genesisTime : medianCommitTime(state.lastCommit, genesis.validators);
   return { height, time, proposer: addressOf(key), lastCommit: state.lastCommit };
 }
 
@@ -41,7 +42,13 @@ export function certify(block: Block, key: KeyPair, now: number, round = 0): Com
     blockHash: hash,
     timestamp,
   });
-  return { chainId: block.header.chainId, height: block.header.height, round, blockHash: hash, signatures: [signature] };
+  return {
+    chainId: block.header.chainId,
+    height: block.header.height,
+    round,
+    blockHash: hash,
+    signatures: [signature],
+  };
 }
 
 export function advance(block: Block, commit: CommitCertificate): SoloState {

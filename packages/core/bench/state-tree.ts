@@ -29,7 +29,8 @@ export async function benchStateTree(): Promise<Record<string, number>> {
   // Built in 100k-key batches: one giant batch only adds garbage-collection time to the setup.
   for (let from = 0; from < BASE_KEYS; from += 100_000) {
     const changes: StateChange[] = [];
-    for (let i = from; i < Math.min(BASE_KEYS, from + 100_000); i++) changes.push({ key: key(i), value: value(i, 0) });
+    for (let i = from; i < Math.min(BASE_KEYS, from + 100_000); i++)
+      changes.push({ key: key(i), value: value(i, 0) });
     const built = updateStateTree(store, root, changes);
     store.putNodes(built.newNodes);
     root = built.root;

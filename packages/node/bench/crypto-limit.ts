@@ -1,4 +1,4 @@
-import { type KeyAlgorithm, generateKeyPair, signBytes, utf8, verifyBytes } from "@weft/core";
+import { generateKeyPair, type KeyAlgorithm, signBytes, utf8, verifyBytes } from "@weft/core";
 
 /** Signature verifications per second on one core: the ceiling admission runs against. */
 export function verificationsPerSecond(alg: KeyAlgorithm, durationMs = 1500): number {
@@ -9,7 +9,8 @@ export function verificationsPerSecond(alg: KeyAlgorithm, durationMs = 1500): nu
   const start = performance.now();
   while (performance.now() - start < durationMs) {
     for (let i = 0; i < messages.length; i++) {
-      if (!verifyBytes(key, messages[i] as Uint8Array, signatures[i] as string)) throw new Error("verification failed");
+      if (!verifyBytes(key, messages[i] as Uint8Array, signatures[i] as string))
+        throw new Error("verification failed");
     }
     count += messages.length;
   }

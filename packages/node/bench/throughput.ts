@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type KeyPair, type SignedTx, addressOf, generateKeyPair, signTx } from "@weft/core";
+import { addressOf, generateKeyPair, type KeyPair, type SignedTx, signTx } from "@weft/core";
 import { initHome } from "../src/config/home.js";
 import { freePort, startNodeProcess, stopGracefully } from "../test/e2e/support/process.js";
 
@@ -47,7 +47,11 @@ export async function benchThroughput(offeredTps: number, seconds: number): Prom
             expiresAt: 1_000_000,
             module: "token",
             method: "transfer",
-            args: { asset: "WEFT", to: recipients[(seq * SENDERS + txs.length) % recipients.length] as string, amount: "1" },
+            args: {
+              asset: "WEFT",
+              to: recipients[(seq * SENDERS + txs.length) % recipients.length] as string,
+              amount: "1",
+            },
           },
           key,
         ),
@@ -71,7 +75,11 @@ export async function benchThroughput(offeredTps: number, seconds: number): Prom
       const batch = txs.slice(i, i + perTick);
       const sent = performance.now();
       pending.push(
-        fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ txs: batch }) })
+        fetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ txs: batch }),
+        })
           .then((r) => r.json() as Promise<{ results: { status?: { status: string } }[] }>)
           .then((body) => {
             const latency = performance.now() - sent;
@@ -91,7 +99,8 @@ export async function benchThroughput(offeredTps: number, seconds: number): Prom
   }
   const elapsed = (performance.now() - start) / 1000;
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? Number.NaN);
+  const pct = (p: number) =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? Number.NaN);
   return {
     offeredTps,
     seconds,

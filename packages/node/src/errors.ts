@@ -6,7 +6,11 @@ export type NodeErrorCode =
   | "NODE_MEMPOOL_FULL"
   | "NODE_STOPPED"
   | "NODE_BAD_CONFIG";
-export class NodeError extends WeftError<{ code: NodeErrorCode; message: string; [field: string]: unknown }> {}
+export class NodeError extends WeftError<{
+  code: NodeErrorCode;
+  message: string;
+  [field: string]: unknown;
+}> {}
 
 export type AppErrorCode =
   | "APP_UNKNOWN_MODULE"

@@ -1,4 +1,4 @@
-import { type Genesis, type KeyPair, addressOf, genesisHash } from "@weft/core";
+import { addressOf, type Genesis, genesisHash, type KeyPair } from "@weft/core";
 import type { FastifyInstance } from "fastify";
 import { type Logger, pino } from "pino";
 import { createApiServer } from "./api/server.js";
@@ -10,12 +10,11 @@ import { SoloDriver } from "./consensus/solo-driver.js";
 import { NodeError } from "./errors.js";
 import { Mempool } from "./mempool/mempool.js";
 import { SignatureVerifier } from "./mempool/verifier.js";
-import { type Metrics, createMetrics } from "./metrics/metrics.js";
+import { createMetrics, type Metrics } from "./metrics/metrics.js";
 import { defaultModules } from "./modules/index.js";
 import { type NodeOptions, type NodeOptionsInput, resolveNodeOptions } from "./options.js";
 import { LocalNodeService } from "./service-impl.js";
 import { ChainStore } from "./storage/chain-store.js";
-
 
 export interface WeftNode {
   readonly options: NodeOptions;
@@ -58,7 +57,13 @@ export async function createNode(params: CreateNodeParams): Promise<WeftNode> {
   const app = new Application(genesis, registry, store, mempool);
   const verifier = new SignatureVerifier(options.mempool.verifyThreads);
   const service = new LocalNodeService(genesis, app, store, metrics, log, verifier);
-  const driver = new SoloDriver(app, genesis, validatorKey, options.consensus, log.child({ module: "consensus" }));
+  const driver = new SoloDriver(
+    app,
+    genesis,
+    validatorKey,
+    options.consensus,
+    log.child({ module: "consensus" }),
+  );
   service.onAdmitted = () => driver.notify();
   let api: FastifyInstance | undefined;
 
@@ -70,7 +75,10 @@ export async function createNode(params: CreateNodeParams): Promise<WeftNode> {
     log,
     url: undefined,
     async start() {
-      const server = await createApiServer(service, options.api, { metrics, logger: log.child({ module: "api" }) });
+      const server = await createApiServer(service, options.api, {
+        metrics,
+        logger: log.child({ module: "api" }),
+      });
       api = server;
       const address = await server.listen({ host: options.api.host, port: options.api.port });
       node.url = address.replace("[::1]", "127.0.0.1");

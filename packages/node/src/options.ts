@@ -1,7 +1,7 @@
 import { type ApiOptions, defaultApiOptions } from "./api/options.js";
-import { type SoloOptions, defaultSoloOptions } from "./consensus/options.js";
-import { type MempoolOptions, defaultMempoolOptions } from "./mempool/options.js";
-import { type StorageOptions, defaultStorageOptions } from "./storage/options.js";
+import { defaultSoloOptions, type SoloOptions } from "./consensus/options.js";
+import { defaultMempoolOptions, type MempoolOptions } from "./mempool/options.js";
+import { defaultStorageOptions, type StorageOptions } from "./storage/options.js";
 
 /** The node's whole configuration: each subsystem's options under its own key. */
 export interface NodeOptions {

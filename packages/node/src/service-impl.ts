@@ -1,19 +1,18 @@
 import {
+  blockHash,
+  bytesToHex,
+  type CanonicalValue,
   type ChainEvent,
   type DecodedTx,
   type Genesis,
-  type StateProofBundle,
-  type TxProofBundle,
-  WeftError,
-  blockHash,
-  bytesToHex,
-
   genesisHash,
   hexToBytes,
   inclusionProof,
   parseJson,
   proveState,
-  type CanonicalValue,
+  type StateProofBundle,
+  type TxProofBundle,
+  WeftError,
 } from "@weft/core";
 import type { Logger } from "pino";
 import type { Application } from "./app/application.js";
@@ -22,8 +21,17 @@ import { NodeError } from "./errors.js";
 import { badSignature } from "./mempool/mempool.js";
 import type { SignatureVerifier } from "./mempool/verifier.js";
 import type { Metrics } from "./metrics/metrics.js";
+import type {
+  BlockView,
+  NodeEvent,
+  NodeHealth,
+  NodeService,
+  QueryResult,
+  StateRead,
+  SubmitOutcome,
+  TxStatus,
+} from "./service.js";
 import type { ChainStore } from "./storage/chain-store.js";
-import type { BlockView, NodeEvent, NodeHealth, NodeService, QueryResult, StateRead, SubmitOutcome, TxStatus } from "./service.js";
 
 const HASH = /^[0-9a-f]{64}$/;
 const MAX_KEY_LENGTH = 1024;
@@ -59,10 +67,14 @@ export class LocalNodeService implements NodeService {
       maxTxBytes: this.genesis.params.maxTxBytes,
       nextSequence: this.app.nextSequence,
       isCommitted: (hash: string) => this.store.getTxLocation(hash) !== undefined,
-      checkCall: (module: string, method: string, args: unknown) => void this.app.registry.method(module, method, args),
+      checkCall: (module: string, method: string, args: unknown) =>
+        void this.app.registry.method(module, method, args),
     };
     const reject = (e: unknown, hash?: string): SubmitOutcome => {
-      const error = e instanceof WeftError ? e : new NodeError({ code: "NODE_INVALID_ARGUMENT", message: "transaction rejected" });
+      const error =
+        e instanceof WeftError
+          ? e
+          : new NodeError({ code: "NODE_INVALID_ARGUMENT", message: "transaction rejected" });
       if (!(e instanceof WeftError)) this.log.error({ err: e }, "unexpected error admitting a transaction");
       this.metrics.txsRejected.inc({ code: error.code });
       this.log.debug({ code: error.code, reason: error.message }, "transaction rejected");
@@ -126,7 +138,8 @@ export class LocalNodeService implements NodeService {
       const block = this.store.getBlock(loc.height);
       const result = this.store.getResult(loc.height, loc.index);
       const tx = block?.txs[loc.index];
-      if (!block || !result || !tx) throw new NodeError({ code: "NODE_NOT_FOUND", message: `transaction ${hash} index is inconsistent` });
+      if (!block || !result || !tx)
+        throw new NodeError({ code: "NODE_NOT_FOUND", message: `transaction ${hash} index is inconsistent` });
       return {
         hash,
         status: "committed",
@@ -160,14 +173,22 @@ export class LocalNodeService implements NodeService {
       throw invalid(`height must be between 0 and ${head.height}`);
     }
     const bytes = height === undefined ? this.store.getState(key) : this.store.getStateAt(key, height);
-    return { key, value: bytes === undefined ? null : (parseJson(bytes) as CanonicalValue), height: height ?? head.height };
+    return {
+      key,
+      value: bytes === undefined ? null : (parseJson(bytes) as CanonicalValue),
+      height: height ?? head.height,
+    };
   }
 
   proveState(key: string): StateProofBundle {
     checkKey(key);
     const { header, commit } = this.certifiedHead();
     const bytes = this.store.getState(key);
-    const proof = proveState(this.store.stateNodes, hexToBytes(header.stateRoot, 32), new TextEncoder().encode(key));
+    const proof = proveState(
+      this.store.stateNodes,
+      hexToBytes(header.stateRoot, 32),
+      new TextEncoder().encode(key),
+    );
     return {
       kind: "weft.proof.state/v1",
       chainId: this.chainId,
@@ -212,7 +233,12 @@ export class LocalNodeService implements NodeService {
 
   listQueries() {
     return this.app.registry.modules.flatMap((m) =>
-      Object.entries(m.queries).map(([name, q]) => ({ module: m.name, name, params: q.params as unknown, description: q.description })),
+      Object.entries(m.queries).map(([name, q]) => ({
+        module: m.name,
+        name,
+        params: q.params as unknown,
+        description: q.description,
+      })),
     );
   }
 
@@ -235,7 +261,8 @@ export class LocalNodeService implements NodeService {
   private certifiedHead() {
     const head = this.store.head();
     const block = head && head.height > 0 ? this.store.getBlock(head.height) : undefined;
-    if (!head || !block || !head.commit) throw notFound("a committed block to prove against (the chain has no blocks yet)");
+    if (!head || !block || !head.commit)
+      throw notFound("a committed block to prove against (the chain has no blocks yet)");
     return { header: block.header, commit: head.commit };
   }
 

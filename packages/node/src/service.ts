@@ -1,6 +1,7 @@
 import type {
   Block,
   BlockHeader,
+  CanonicalValue,
   ChainEvent,
   CommitCertificate,
   Genesis,
@@ -10,7 +11,6 @@ import type {
   TxReceipt,
   WeftError,
 } from "@weft/core";
-import type { CanonicalValue } from "@weft/core";
 
 /** Where a transaction stands, as the API reports it. */
 export interface TxStatus {
@@ -24,7 +24,9 @@ export interface TxStatus {
   events?: ChainEvent[];
 }
 
-export type SubmitOutcome = { hash: string; accepted: true } | { hash?: string; accepted: false; error: WeftError };
+export type SubmitOutcome =
+  | { hash: string; accepted: true }
+  | { hash?: string; accepted: false; error: WeftError };
 
 export interface BlockView {
   hash: string;
@@ -49,7 +51,14 @@ export interface QueryResult {
 /** What a node tells its subscribers, in commit order. */
 export type NodeEvent =
   | { type: "block"; header: BlockHeader; hash: string }
-  | { type: "tx"; hash: string; height: number; index: number; status: "ok" | "failed"; error?: { code: string; message: string } }
+  | {
+      type: "tx";
+      hash: string;
+      height: number;
+      index: number;
+      status: "ok" | "failed";
+      error?: { code: string; message: string };
+    }
   | { type: "event"; event: ChainEvent };
 
 export interface NodeHealth {

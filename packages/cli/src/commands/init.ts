@@ -1,6 +1,6 @@
 import { existsSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
-import { type KeyAlgorithm, addressOf } from "@weft/core";
+import { addressOf, type KeyAlgorithm } from "@weft/core";
 import { type InitOptions, initHome } from "@weft/node";
 import { toAmount } from "@weft/sdk";
 import { type Command, Option } from "commander";
@@ -8,6 +8,7 @@ import { integerOption, parseAssetId, parseChainId, parseNameList } from "../arg
 import { type CliContext, type CliIo, contextOf } from "../context.js";
 import { CliError } from "../errors.js";
 import { formatUnits } from "../format.js";
+import { nodeRunning, runningNode } from "../node-lock.js";
 
 interface InitFlags {
   chainId: string;
@@ -55,6 +56,7 @@ export function registerInit(program: Command, io: CliIo): void {
         options.asset = { id, name: flags.assetName ?? id, decimals: flags.decimals, supplyPerAccount };
       }
       ctx.out.result(initialise(ctx, options, flags.force === true), renderInit);
+      ctx.out.note(`next: weft --home ${ctx.shownHome()} start`);
     });
 }
 
@@ -69,8 +71,15 @@ export function initialise(ctx: CliContext, options: InitOptions, force = false)
         exitCode: 1,
       });
     }
+    const running = runningNode(ctx.home);
+    if (running) throw nodeRunning(ctx.home, running);
     // Other keys in keys/ stay: an address is valid on any chain.
-    const replaced = [paths.genesis, paths.nodeKey, paths.data, ...options.accounts.map((n) => keyFile(ctx, n))];
+    const replaced = [
+      paths.genesis,
+      paths.nodeKey,
+      paths.data,
+      ...options.accounts.map((n) => keyFile(ctx, n)),
+    ];
     for (const path of replaced) rmSync(path, { recursive: true, force: true });
   }
   for (const name of options.accounts) {
@@ -86,10 +95,20 @@ export function initialise(ctx: CliContext, options: InitOptions, force = false)
   return {
     home: ctx.home,
     chainId: genesis.chainId,
-    files: { genesis: paths.genesis, nodeKey: paths.nodeKey, config: paths.config, keys: paths.keys, data: paths.data },
+    files: {
+      genesis: paths.genesis,
+      nodeKey: paths.nodeKey,
+      config: paths.config,
+      keys: paths.keys,
+      data: paths.data,
+    },
     validator: genesis.validators[0]?.address ?? "",
     asset: options.asset
-      ? { id: options.asset.id, decimals: options.asset.decimals, supplyPerAccount: options.asset.supplyPerAccount }
+      ? {
+          id: options.asset.id,
+          decimals: options.asset.decimals,
+          supplyPerAccount: options.asset.supplyPerAccount,
+        }
       : null,
     accounts: Object.entries(accounts).map(([name, key]) => ({
       name,

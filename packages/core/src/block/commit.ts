@@ -1,4 +1,4 @@
-import { type KeyPair, addressOf, signBytes, verifyBytes } from "../crypto/keys.js";
+import { addressOf, type KeyPair, signBytes, verifyBytes } from "../crypto/keys.js";
 import { concatBytes, utf8 } from "../encoding/bytes.js";
 import { canonicalBytes } from "../encoding/canonical.js";
 import { WeftError } from "../errors.js";
@@ -12,7 +12,11 @@ export type CommitErrorCode =
   | "COMMIT_DUPLICATE_VALIDATOR"
   | "COMMIT_BAD_SIGNATURE"
   | "COMMIT_INSUFFICIENT_POWER";
-export class CommitError extends WeftError<{ code: CommitErrorCode; message: string; [field: string]: unknown }> {}
+export class CommitError extends WeftError<{
+  code: CommitErrorCode;
+  message: string;
+  [field: string]: unknown;
+}> {}
 
 /** What a validator signs when it precommits a block. The same bytes the BFT engine uses. */
 export interface Precommit {
@@ -32,7 +36,11 @@ export function voteSignBytes(vote: Precommit): Uint8Array {
 
 export function signPrecommit(key: KeyPair, vote: Omit<Precommit, "type">): CommitSignature {
   const full: Precommit = { type: "precommit", ...vote };
-  return { validator: addressOf(key), timestamp: vote.timestamp, signature: signBytes(key, voteSignBytes(full)) };
+  return {
+    validator: addressOf(key),
+    timestamp: vote.timestamp,
+    signature: signBytes(key, voteSignBytes(full)),
+  };
 }
 
 export interface CommitExpectation {
@@ -70,7 +78,10 @@ export function verifyCommit(
   for (const sig of commit.signatures) {
     const validator = byAddress.get(sig.validator);
     if (!validator) {
-      throw new CommitError({ code: "COMMIT_UNKNOWN_VALIDATOR", message: `${sig.validator} is not a validator` });
+      throw new CommitError({
+        code: "COMMIT_UNKNOWN_VALIDATOR",
+        message: `${sig.validator} is not a validator`,
+      });
     }
     if (seen.has(sig.validator)) {
       throw new CommitError({ code: "COMMIT_DUPLICATE_VALIDATOR", message: `${sig.validator} signed twice` });

@@ -21,7 +21,10 @@ export function parseGenesis(input: string | Uint8Array | unknown): Genesis {
   try {
     value = typeof input === "string" || input instanceof Uint8Array ? parseJson(input) : input;
   } catch (e) {
-    throw new GenesisError({ code: "GENESIS_INVALID", message: `genesis is not JSON: ${(e as Error).message}` });
+    throw new GenesisError({
+      code: "GENESIS_INVALID",
+      message: `genesis is not JSON: ${(e as Error).message}`,
+    });
   }
   if (!checkGenesis.Check(value)) {
     const first = checkGenesis.Errors(value).First();
@@ -36,12 +39,19 @@ export function parseGenesis(input: string | Uint8Array | unknown): Genesis {
     try {
       validatePublicKey(v.publicKey);
     } catch (e) {
-      throw new GenesisError({ code: "GENESIS_INVALID", message: `validator ${v.name}: ${(e as Error).message}` });
+      throw new GenesisError({
+        code: "GENESIS_INVALID",
+        message: `validator ${v.name}: ${(e as Error).message}`,
+      });
     }
     if (addressOf(v.publicKey) !== v.address) {
-      throw new GenesisError({ code: "GENESIS_INVALID", message: `validator ${v.name}: address does not match its key` });
+      throw new GenesisError({
+        code: "GENESIS_INVALID",
+        message: `validator ${v.name}: address does not match its key`,
+      });
     }
-    if (seen.has(v.address)) throw new GenesisError({ code: "GENESIS_INVALID", message: `validator ${v.address} listed twice` });
+    if (seen.has(v.address))
+      throw new GenesisError({ code: "GENESIS_INVALID", message: `validator ${v.address} listed twice` });
     seen.add(v.address);
   }
   return genesis;

@@ -1,8 +1,8 @@
 import {
-  type KeyObject,
-  hash,
   createPrivateKey,
   createPublicKey,
+  hash,
+  type KeyObject,
   randomBytes,
   sign,
   verify,
@@ -13,7 +13,10 @@ import type { CryptoBackend } from "./backend.js";
 const ED25519_SPKI = Buffer.from("302a300506032b6570032100", "hex");
 const ED25519_PKCS8 = Buffer.from("302e020100300506032b657004220420", "hex");
 const P256_SPKI_COMPRESSED = Buffer.from("3039301306072a8648ce3d020106082a8648ce3d030107032200", "hex");
-const P256_PKCS8 = Buffer.from("3041020100301306072a8648ce3d020106082a8648ce3d030107042730250201010420", "hex");
+const P256_PKCS8 = Buffer.from(
+  "3041020100301306072a8648ce3d020106082a8648ce3d030107042730250201010420",
+  "hex",
+);
 
 // Parsing a key into an OpenSSL object costs more than a verification; keep recent ones.
 const CACHE_LIMIT = 50_000;

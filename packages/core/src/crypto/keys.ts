@@ -27,7 +27,10 @@ const validKeys = new Set<string>();
 
 function assertAlgorithm(alg: unknown): asserts alg is KeyAlgorithm {
   if (alg !== "ed25519" && alg !== "p256") {
-    throw new CryptoError({ code: "CRYPTO_UNKNOWN_ALGORITHM", message: `unknown key algorithm ${String(alg)}` });
+    throw new CryptoError({
+      code: "CRYPTO_UNKNOWN_ALGORITHM",
+      message: `unknown key algorithm ${String(alg)}`,
+    });
   }
 }
 
@@ -54,7 +57,10 @@ export function validatePublicKey(info: PublicKeyInfo): Uint8Array {
     try {
       point = ed25519.Point.fromBytes(bytes, true);
     } catch {
-      throw new CryptoError({ code: "CRYPTO_INVALID_PUBLIC_KEY", message: "ed25519 public key is not a curve point" });
+      throw new CryptoError({
+        code: "CRYPTO_INVALID_PUBLIC_KEY",
+        message: "ed25519 public key is not a curve point",
+      });
     }
     if (!bytesEqual(point.toBytes(), bytes)) {
       throw new CryptoError({
@@ -63,7 +69,10 @@ export function validatePublicKey(info: PublicKeyInfo): Uint8Array {
       });
     }
     if (point.isSmallOrder()) {
-      throw new CryptoError({ code: "CRYPTO_SMALL_ORDER_PUBLIC_KEY", message: "ed25519 public key has small order" });
+      throw new CryptoError({
+        code: "CRYPTO_SMALL_ORDER_PUBLIC_KEY",
+        message: "ed25519 public key has small order",
+      });
     }
   } else {
     if (bytes[0] !== 0x02 && bytes[0] !== 0x03) {
@@ -75,7 +84,10 @@ export function validatePublicKey(info: PublicKeyInfo): Uint8Array {
     try {
       p256.Point.fromBytes(bytes).assertValidity();
     } catch {
-      throw new CryptoError({ code: "CRYPTO_INVALID_PUBLIC_KEY", message: "p256 public key is not a curve point" });
+      throw new CryptoError({
+        code: "CRYPTO_INVALID_PUBLIC_KEY",
+        message: "p256 public key is not a curve point",
+      });
     }
   }
   if (validKeys.size > 100_000) validKeys.clear();
@@ -95,7 +107,10 @@ export function keyPairFromSecret(alg: KeyAlgorithm, secretKey: string): KeyPair
   try {
     secret = hexToBytes(secretKey, 32);
   } catch {
-    throw new CryptoError({ code: "CRYPTO_INVALID_SECRET_KEY", message: "secret key must be 32 bytes of hex" });
+    throw new CryptoError({
+      code: "CRYPTO_INVALID_SECRET_KEY",
+      message: "secret key must be 32 bytes of hex",
+    });
   }
   const publicKey = alg === "ed25519" ? ed25519.getPublicKey(secret) : p256.getPublicKey(secret, true);
   return { alg, publicKey: bytesToHex(publicKey), secretKey };

@@ -24,7 +24,10 @@ export function bytesToHex(bytes: Uint8Array): string {
 /** Lowercase hex only: one spelling per value keeps hashes and signatures unambiguous. */
 export function hexToBytes(hex: string, expectedLength?: number): Uint8Array {
   if (typeof hex !== "string" || !HEX.test(hex)) {
-    throw new CodecError({ code: "CODEC_INVALID_HEX", message: "expected lowercase hex with an even length" });
+    throw new CodecError({
+      code: "CODEC_INVALID_HEX",
+      message: "expected lowercase hex with an even length",
+    });
   }
   if (expectedLength !== undefined && hex.length !== expectedLength * 2) {
     throw new CodecError({
@@ -34,7 +37,9 @@ export function hexToBytes(hex: string, expectedLength?: number): Uint8Array {
   }
   const out = new Uint8Array(hex.length / 2);
   for (let i = 0; i < out.length; i++) {
-    out[i] = ((HEX_VALUES[hex.charCodeAt(i * 2)] as number) << 4) | (HEX_VALUES[hex.charCodeAt(i * 2 + 1)] as number);
+    out[i] =
+      ((HEX_VALUES[hex.charCodeAt(i * 2)] as number) << 4) |
+      (HEX_VALUES[hex.charCodeAt(i * 2 + 1)] as number);
   }
   return out;
 }

@@ -22,7 +22,7 @@ export function assertCanonicalValue(value: unknown, path = "$"): asserts value 
     return;
   }
   if (Array.isArray(value)) {
-    value.forEach((v, i) => assertCanonicalValue(v, `${path}[${i}]`));
+    for (let i = 0; i < value.length; i++) assertCanonicalValue(value[i], `${path}[${i}]`);
     return;
   }
   if (typeof value === "object") {
@@ -81,7 +81,11 @@ function write(value: unknown, path: string): string {
       }
       const proto = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) {
-        throw new CodecError({ code: "CODEC_UNSUPPORTED_VALUE", message: `${path}: not a plain object`, path });
+        throw new CodecError({
+          code: "CODEC_UNSUPPORTED_VALUE",
+          message: `${path}: not a plain object`,
+          path,
+        });
       }
       const record = value as Record<string, unknown>;
       const keys = Object.keys(record).sort();

@@ -96,7 +96,9 @@ export function decodeStateNode(encoding: Uint8Array): StateNode {
   }
   const a = encoding.subarray(1, 1 + STATE_HASH_SIZE);
   const b = encoding.subarray(1 + STATE_HASH_SIZE);
-  return tag === STATE_LEAF_TAG ? { kind: "leaf", keyHash: a, valueHash: b } : { kind: "internal", left: a, right: b };
+  return tag === STATE_LEAF_TAG
+    ? { kind: "leaf", keyHash: a, valueHash: b }
+    : { kind: "internal", left: a, right: b };
 }
 
 export function checkStateRoot(root: Uint8Array): void {

@@ -1,11 +1,11 @@
 import { sha256 } from "../crypto/hash.js";
 import { bytesEqual } from "../encoding/bytes.js";
 import {
-  type StateNode,
-  type StateNodeStore,
   checkStateRoot,
   loadStateNode,
   pathBit,
+  type StateNode,
+  type StateNodeStore,
   stateNodeKey,
 } from "./state-tree-node.js";
 

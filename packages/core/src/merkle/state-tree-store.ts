@@ -98,5 +98,11 @@ export class MemoryStateNodeStore implements StateNodeStore {
 }
 
 function slotOf(hash: Uint8Array, mask: number): number {
-  return (((hash[0] as number) << 24) | ((hash[1] as number) << 16) | ((hash[2] as number) << 8) | (hash[3] as number)) & mask;
+  return (
+    (((hash[0] as number) << 24) |
+      ((hash[1] as number) << 16) |
+      ((hash[2] as number) << 8) |
+      (hash[3] as number)) &
+    mask
+  );
 }

@@ -2,19 +2,19 @@ import { sha256 } from "../crypto/hash.js";
 import { bytesEqual } from "../encoding/bytes.js";
 import { MerkleError } from "./errors.js";
 import {
-  EMPTY_STATE_NODE,
-  STATE_HASH_SIZE,
-  STATE_MAX_DEPTH,
-  STATE_NODE_SIZE,
-  type StateNode,
-  type StateNodeStore,
   checkStateRoot,
+  EMPTY_STATE_NODE,
   emptyStateRoot,
   encodeStateInternal,
   encodeStateLeaf,
   isEmptyStateHash,
   loadStateNode,
   pathBit,
+  STATE_HASH_SIZE,
+  STATE_MAX_DEPTH,
+  STATE_NODE_SIZE,
+  type StateNode,
+  type StateNodeStore,
   stateNodeHash,
   stateNodeKey,
 } from "./state-tree-node.js";
@@ -116,7 +116,10 @@ class BatchUpdate {
   apply(sub: Sub, depth: number, lo: number, hi: number): Sub {
     if (lo === hi) return sub;
     if (depth >= STATE_MAX_DEPTH) {
-      throw new MerkleError({ code: "MERKLE_STATE_NODE_MALFORMED", message: "state tree deeper than 256 bits" });
+      throw new MerkleError({
+        code: "MERKLE_STATE_NODE_MALFORMED",
+        message: "state tree deeper than 256 bits",
+      });
     }
     const node = sub.node ?? this.load(sub.hash);
     if (node.kind === "internal") {
@@ -167,7 +170,11 @@ class BatchUpdate {
   }
 
   private leaf(keyHash: Uint8Array, valueHash: Uint8Array): Sub {
-    return this.put(encodeStateLeaf(keyHash, valueHash, this.alloc(STATE_NODE_SIZE)), { kind: "leaf", keyHash, valueHash });
+    return this.put(encodeStateLeaf(keyHash, valueHash, this.alloc(STATE_NODE_SIZE)), {
+      kind: "leaf",
+      keyHash,
+      valueHash,
+    });
   }
 
   private put(encoding: Uint8Array, node: StateNode): Sub {

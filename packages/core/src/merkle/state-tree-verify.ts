@@ -1,17 +1,17 @@
 import { sha256 } from "../crypto/hash.js";
 import { bytesEqual, hexToBytes } from "../encoding/bytes.js";
 import { MerkleError } from "./errors.js";
-import type { StateProof } from "./state-tree-read.js";
 import {
-  STATE_HASH_SIZE,
-  STATE_MAX_DEPTH,
   emptyStateRoot,
   encodeStateInternal,
   encodeStateLeaf,
   isEmptyStateHash,
   pathBit,
+  STATE_HASH_SIZE,
+  STATE_MAX_DEPTH,
   stateNodeHash,
 } from "./state-tree-node.js";
+import type { StateProof } from "./state-tree-read.js";
 
 interface ParsedProof {
   siblings: Uint8Array[];
@@ -45,7 +45,10 @@ function parseProof(proof: StateProof): ParsedProof {
   if (leaf !== undefined) {
     if (typeof leaf !== "object" || leaf === null) throw malformed("proof.leaf must be an object");
     const { keyHash, valueHash } = leaf as { keyHash?: unknown; valueHash?: unknown };
-    parsed.leaf = { keyHash: hash32(keyHash, "proof.leaf.keyHash"), valueHash: hash32(valueHash, "proof.leaf.valueHash") };
+    parsed.leaf = {
+      keyHash: hash32(keyHash, "proof.leaf.keyHash"),
+      valueHash: hash32(valueHash, "proof.leaf.valueHash"),
+    };
   }
   // An honest tree never has a leaf or an empty subtree beside an empty one: it would have collapsed.
   const last = parsed.siblings[parsed.siblings.length - 1];
@@ -78,7 +81,8 @@ export function verifyStateProof(
       message: `proof leaf does not share the key's first ${siblings.length} path bits`,
     });
   }
-  let node = leaf === undefined ? emptyStateRoot() : stateNodeHash(encodeStateLeaf(leaf.keyHash, leaf.valueHash));
+  let node =
+    leaf === undefined ? emptyStateRoot() : stateNodeHash(encodeStateLeaf(leaf.keyHash, leaf.valueHash));
   for (let depth = siblings.length - 1; depth >= 0; depth--) {
     const sibling = siblings[depth] as Uint8Array;
     const encoding =
@@ -86,12 +90,18 @@ export function verifyStateProof(
     node = stateNodeHash(encoding);
   }
   if (!(root instanceof Uint8Array) || !bytesEqual(node, root)) {
-    throw new MerkleError({ code: "MERKLE_STATE_ROOT_MISMATCH", message: "proof does not lead to the state root" });
+    throw new MerkleError({
+      code: "MERKLE_STATE_ROOT_MISMATCH",
+      message: "proof does not lead to the state root",
+    });
   }
   const present = leaf !== undefined && bytesEqual(leaf.keyHash, keyHash);
   if (value === null) {
     if (present) {
-      throw new MerkleError({ code: "MERKLE_STATE_VALUE_MISMATCH", message: "key is present, expected absent" });
+      throw new MerkleError({
+        code: "MERKLE_STATE_VALUE_MISMATCH",
+        message: "key is present, expected absent",
+      });
     }
     return;
   }
@@ -99,7 +109,9 @@ export function verifyStateProof(
     throw new MerkleError({
       code: "MERKLE_STATE_KEY_MISMATCH",
       message:
-        leaf === undefined ? "proof shows the key is absent" : "proof ends at another key's leaf: the key is absent",
+        leaf === undefined
+          ? "proof shows the key is absent"
+          : "proof ends at another key's leaf: the key is absent",
     });
   }
   if (!bytesEqual(sha256(value), leaf.valueHash)) {

@@ -1,5 +1,5 @@
-import type { BlockHeader, CommitCertificate } from "../block/types.js";
 import type { ChainEvent, TxReceipt } from "../block/log-entry.js";
+import type { BlockHeader, CommitCertificate } from "../block/types.js";
 import type { CanonicalValue } from "../encoding/canonical.js";
 import type { SignedTx } from "../tx/envelope.js";
 

@@ -14,7 +14,9 @@ export const TxReceiptSchema = Type.Object(
     index: Index,
     txHash: HexString(32),
     status: Type.Union([Type.Literal("ok"), Type.Literal("failed")]),
-    error: Type.Optional(Type.Object({ code: Type.String(), message: Type.String() }, { additionalProperties: false })),
+    error: Type.Optional(
+      Type.Object({ code: Type.String(), message: Type.String() }, { additionalProperties: false }),
+    ),
     eventCount: Index,
   },
   { additionalProperties: false },

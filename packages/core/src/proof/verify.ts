@@ -1,6 +1,6 @@
 import { TypeCompiler } from "@sinclair/typebox/compiler";
-import { blockHash, genesisHash, validatorSetHash } from "../block/hash.js";
 import { verifyCommit } from "../block/commit.js";
+import { blockHash, genesisHash, validatorSetHash } from "../block/hash.js";
 import type { Genesis } from "../block/types.js";
 import { hexToBytes, utf8 } from "../encoding/bytes.js";
 import { canonicalBytes } from "../encoding/canonical.js";
@@ -8,7 +8,7 @@ import { WeftError } from "../errors.js";
 import { leafHash, verifyInclusion } from "../merkle/log.js";
 import { verifyStateProof } from "../merkle/state-tree.js";
 import { txHash, verifyTxSignature } from "../tx/envelope.js";
-import type { ProofBundle, StateProofBundle, TxProofBundle, LoggedEntry } from "./bundle.js";
+import type { LoggedEntry, ProofBundle, StateProofBundle, TxProofBundle } from "./bundle.js";
 import { ProofBundleSchema } from "./schema.js";
 
 /** Which part of a bundle failed: the CLI and API report it so a reader knows what was forged. */
@@ -56,7 +56,11 @@ export function verifyProof(bundle: unknown, trustedGenesis: Genesis): VerifiedP
     });
   }
   if (b.header.chainId !== b.chainId) {
-    throw new ProofError({ code: "PROOF_WRONG_GENESIS", part: "header", message: "header is for another chain" });
+    throw new ProofError({
+      code: "PROOF_WRONG_GENESIS",
+      part: "header",
+      message: "header is for another chain",
+    });
   }
   if (b.header.validatorSetHash !== validatorSetHash(trustedGenesis.validators)) {
     throw new ProofError({
@@ -67,7 +71,11 @@ export function verifyProof(bundle: unknown, trustedGenesis: Genesis): VerifiedP
   }
   const hash = blockHash(b.header);
   try {
-    verifyCommit(b.commit, { chainId: b.chainId, height: b.header.height, blockHash: hash }, trustedGenesis.validators);
+    verifyCommit(
+      b.commit,
+      { chainId: b.chainId, height: b.header.height, blockHash: hash },
+      trustedGenesis.validators,
+    );
   } catch (e) {
     const code = (e as WeftError).code;
     throw new ProofError({
@@ -87,17 +95,37 @@ export function verifyProof(bundle: unknown, trustedGenesis: Genesis): VerifiedP
 function verifyTxRecord(b: TxProofBundle): void {
   const receipt = b.receipt.entry;
   if (receipt.txHash !== txHash(b.tx) || receipt.chainId !== b.chainId || b.tx.body.chainId !== b.chainId) {
-    throw new ProofError({ code: "PROOF_RECORD_MISMATCH", part: "record", message: "receipt does not belong to this transaction" });
+    throw new ProofError({
+      code: "PROOF_RECORD_MISMATCH",
+      part: "record",
+      message: "receipt does not belong to this transaction",
+    });
   }
   if (!verifyTxSignature(b.tx)) {
-    throw new ProofError({ code: "PROOF_BAD_TX_SIGNATURE", part: "signature", message: "transaction signature is invalid" });
+    throw new ProofError({
+      code: "PROOF_BAD_TX_SIGNATURE",
+      part: "signature",
+      message: "transaction signature is invalid",
+    });
   }
   if (b.events.length !== receipt.eventCount) {
-    throw new ProofError({ code: "PROOF_RECORD_MISMATCH", part: "record", message: "event count differs from the receipt" });
+    throw new ProofError({
+      code: "PROOF_RECORD_MISMATCH",
+      part: "record",
+      message: "event count differs from the receipt",
+    });
   }
   b.events.forEach((e, i) => {
-    if (e.entry.height !== receipt.height || e.entry.txIndex !== receipt.index || e.logIndex !== b.receipt.logIndex + 1 + i) {
-      throw new ProofError({ code: "PROOF_RECORD_MISMATCH", part: "record", message: `event ${i} is not this transaction's` });
+    if (
+      e.entry.height !== receipt.height ||
+      e.entry.txIndex !== receipt.index ||
+      e.logIndex !== b.receipt.logIndex + 1 + i
+    ) {
+      throw new ProofError({
+        code: "PROOF_RECORD_MISMATCH",
+        part: "record",
+        message: `event ${i} is not this transaction's`,
+      });
     }
   });
   for (const logged of [b.receipt as LoggedEntry<unknown>, ...b.events]) checkLogged(logged, b);

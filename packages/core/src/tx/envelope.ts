@@ -1,9 +1,9 @@
 import { TypeCompiler } from "@sinclair/typebox/compiler";
+import { sha256Hex } from "../crypto/hash.js";
 import type { PublicKeyInfo } from "../crypto/keys.js";
 import { type KeyPair, signBytes, validatePublicKey, verifyBytes } from "../crypto/keys.js";
-import { sha256Hex } from "../crypto/hash.js";
 import { concatBytes, utf8 } from "../encoding/bytes.js";
-import { type CanonicalValue, assertCanonicalValue, canonicalBytes } from "../encoding/canonical.js";
+import { assertCanonicalValue, type CanonicalValue, canonicalBytes } from "../encoding/canonical.js";
 import { WeftError } from "../errors.js";
 import { SignedTxSchema } from "./schema.js";
 
@@ -101,7 +101,12 @@ export function decodeTx(input: unknown, maxBytes = DEFAULT_MAX_TX_BYTES): Decod
   // {"body":<body>,"signature":"<128 hex>"}: the canonical size without encoding twice.
   const size = bodyBytes.length + 152;
   if (size > maxBytes) {
-    throw new TxError({ code: "TX_TOO_LARGE", message: `transaction is ${size} bytes, limit ${maxBytes}`, size, maxBytes });
+    throw new TxError({
+      code: "TX_TOO_LARGE",
+      message: `transaction is ${size} bytes, limit ${maxBytes}`,
+      size,
+      maxBytes,
+    });
   }
   try {
     validatePublicKey(tx.body.signer);

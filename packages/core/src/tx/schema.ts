@@ -10,7 +10,10 @@ export const HexString = (bytes?: number) =>
 
 export const ChainIdSchema = Type.String({ pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$" });
 export const IdentifierSchema = Type.String({ pattern: "^[a-z][A-Za-z0-9_]{0,63}$" });
-export const AddressSchema = Type.String({ pattern: "^[0-9a-f]{40}$", description: "20-byte account address, hex" });
+export const AddressSchema = Type.String({
+  pattern: "^[0-9a-f]{40}$",
+  description: "20-byte account address, hex",
+});
 
 export const PublicKeyInfoSchema = Type.Object(
   {
@@ -24,8 +27,16 @@ export const TxBodySchema = Type.Object(
   {
     chainId: ChainIdSchema,
     signer: PublicKeyInfoSchema,
-    sequence: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: "per-signer replay counter" }),
-    expiresAt: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: "last height it may be included at" }),
+    sequence: Type.Integer({
+      minimum: 0,
+      maximum: Number.MAX_SAFE_INTEGER,
+      description: "per-signer replay counter",
+    }),
+    expiresAt: Type.Integer({
+      minimum: 1,
+      maximum: Number.MAX_SAFE_INTEGER,
+      description: "last height it may be included at",
+    }),
     module: IdentifierSchema,
     method: IdentifierSchema,
     args: Type.Record(Type.String(), Type.Unknown()),

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
-  CryptoError,
   addressOf,
   bytesToHex,
+  CryptoError,
   canonicalString,
   cryptoBackendName,
   generateKeyPair,
@@ -72,13 +72,17 @@ describe("crypto", () => {
 
   it("rejects uncompressed and off-curve P-256 keys", () => {
     const key = generateKeyPair("p256");
-    expect(() => validatePublicKey({ alg: "p256", publicKey: `04${key.publicKey.slice(2)}` })).toThrow(CryptoError);
+    expect(() => validatePublicKey({ alg: "p256", publicKey: `04${key.publicKey.slice(2)}` })).toThrow(
+      CryptoError,
+    );
     expect(() => validatePublicKey({ alg: "p256", publicKey: `02${"ff".repeat(32)}` })).toThrow(CryptoError);
     expect(bytesToHex(validatePublicKey(key))).toBe(key.publicKey);
   });
 
   it("encodes canonically (RFC 8785) and refuses floats", () => {
-    expect(canonicalString({ b: 1, a: [true, null, "x"], "é": "\u2028" })).toBe('{"a":[true,null,"x"],"b":1,"é":"\u2028"}');
+    expect(canonicalString({ b: 1, a: [true, null, "x"], é: "\u2028" })).toBe(
+      '{"a":[true,null,"x"],"b":1,"é":"\u2028"}',
+    );
     expect(() => canonicalString({ a: 1.5 })).toThrow();
     expect(() => canonicalString({ a: 10n })).toThrow();
   });

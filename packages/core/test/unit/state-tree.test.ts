@@ -4,17 +4,17 @@ import { sha256, sha256Concat } from "../../src/crypto/hash.js";
 import { bytesEqual, bytesToHex, utf8 } from "../../src/encoding/bytes.js";
 import { MerkleError, type MerkleErrorCode } from "../../src/merkle/errors.js";
 import {
-  MemoryStateNodeStore,
-  type StateChange,
-  type StateNodeStore,
-  type StateProof,
   decodeStateNode,
   emptyStateRoot,
   encodeStateInternal,
   encodeStateLeaf,
   getStateValueHash,
   isValidStateProof,
+  MemoryStateNodeStore,
   proveState,
+  type StateChange,
+  type StateNodeStore,
+  type StateProof,
   stateNodeHash,
   updateStateTree,
   verifyStateProof,
@@ -135,7 +135,10 @@ describe("state tree: roots", () => {
   it("updates, deletes and re-inserts land on the same root as building the final set", () => {
     const fixed = fc.array(
       fc.array(
-        fc.record({ k: fc.integer({ min: 0, max: 40 }), v: fc.option(fc.integer({ min: 0, max: 3 }), { nil: null }) }),
+        fc.record({
+          k: fc.integer({ min: 0, max: 40 }),
+          v: fc.option(fc.integer({ min: 0, max: 3 }), { nil: null }),
+        }),
         { maxLength: 25 },
       ),
       { maxLength: 8 },
@@ -332,13 +335,17 @@ describe("state tree: proofs", () => {
     expect(emptyProof.leaf).toBeUndefined();
     expect(emptyProof.siblings.length).toBeGreaterThan(0);
     expect(() => verifyStateProof(root, key(onEmpty), null, emptyProof)).not.toThrow();
-    expect(codeOf(() => verifyStateProof(root, key(onEmpty), val(1), emptyProof))).toBe("MERKLE_STATE_KEY_MISMATCH");
+    expect(codeOf(() => verifyStateProof(root, key(onEmpty), val(1), emptyProof))).toBe(
+      "MERKLE_STATE_KEY_MISMATCH",
+    );
 
     const leafProof = proveState(store, root, key(onLeaf));
     expect(leafProof.leaf).toBeDefined();
     expect(leafProof.leaf?.keyHash).not.toBe(bytesToHex(sha256(key(onLeaf))));
     expect(() => verifyStateProof(root, key(onLeaf), null, leafProof)).not.toThrow();
-    expect(codeOf(() => verifyStateProof(root, key(onLeaf), val(1), leafProof))).toBe("MERKLE_STATE_KEY_MISMATCH");
+    expect(codeOf(() => verifyStateProof(root, key(onLeaf), val(1), leafProof))).toBe(
+      "MERKLE_STATE_KEY_MISMATCH",
+    );
   });
 
   it("proofs agree with the model for random keys (property)", () => {
@@ -368,7 +375,9 @@ describe("state tree: proofs", () => {
     });
 
     it("the wrong value, or claiming absence, is a value mismatch", () => {
-      expect(codeOf(() => verifyStateProof(root, key(5), val("other"), present))).toBe("MERKLE_STATE_VALUE_MISMATCH");
+      expect(codeOf(() => verifyStateProof(root, key(5), val("other"), present))).toBe(
+        "MERKLE_STATE_VALUE_MISMATCH",
+      );
       expect(codeOf(() => verifyStateProof(root, key(5), null, present))).toBe("MERKLE_STATE_VALUE_MISMATCH");
     });
 
@@ -406,7 +415,9 @@ describe("state tree: proofs", () => {
     it("a wrong leaf is rejected: forged value hash, dropped leaf, another key's leaf", () => {
       const forged = clone(present);
       forged.leaf = { keyHash: forged.leaf!.keyHash, valueHash: bytesToHex(sha256(val("forged"))) };
-      expect(codeOf(() => verifyStateProof(root, key(5), val("forged"), forged))).toBe("MERKLE_STATE_ROOT_MISMATCH");
+      expect(codeOf(() => verifyStateProof(root, key(5), val("forged"), forged))).toBe(
+        "MERKLE_STATE_ROOT_MISMATCH",
+      );
       const dropped = clone(present);
       delete dropped.leaf;
       expect(codeOf(() => verifyStateProof(root, key(5), null, dropped))).toBe("MERKLE_STATE_ROOT_MISMATCH");
@@ -443,7 +454,9 @@ describe("state tree: proofs", () => {
         { siblings: [...present.siblings, bytesToHex(ZERO)], leaf: present.leaf },
       ];
       for (const p of malformed) {
-        expect(codeOf(() => verifyStateProof(root, key(5), v5, p as StateProof))).toBe("MERKLE_STATE_PROOF_MALFORMED");
+        expect(codeOf(() => verifyStateProof(root, key(5), v5, p as StateProof))).toBe(
+          "MERKLE_STATE_PROOF_MALFORMED",
+        );
         expect(isValidStateProof(root, key(5), v5, p as StateProof)).toBe(false);
       }
     });

@@ -1,16 +1,16 @@
 import type { ConsensusApplication, ProposalRequest } from "@weft/consensus";
 import {
-  type Block,
-  type CommitCertificate,
-  type DecodedTx,
-  type Genesis,
-  TxError,
   addressOf,
+  type Block,
   blockHash,
+  type CommitCertificate,
   canonicalBytes,
   canonicalString,
+  type DecodedTx,
   decodeTx,
+  type Genesis,
   parseJson,
+  TxError,
   verifyTxSignature,
 } from "@weft/core";
 import type { Mempool } from "../mempool/mempool.js";
@@ -61,10 +61,16 @@ export class Application implements ConsensusApplication {
   processProposal(block: Block): boolean {
     try {
       const head = this.lastCommitted();
-      if (block.header.height !== head.height + 1 || block.header.previousBlockHash !== head.blockHash) return false;
+      if (block.header.height !== head.height + 1 || block.header.previousBlockHash !== head.blockHash)
+        return false;
       const txs = block.txs.map((tx) => decodeVerified(tx, this.genesis.params.maxTxBytes));
       const executed = this.execute(
-        { height: block.header.height, time: block.header.time, proposer: block.header.proposer, lastCommit: block.lastCommit },
+        {
+          height: block.header.height,
+          time: block.header.time,
+          proposer: block.header.proposer,
+          lastCommit: block.lastCommit,
+        },
         txs,
         "replay",
       );
@@ -78,7 +84,8 @@ export class Application implements ConsensusApplication {
     const hash = blockHash(block.header);
     let executed = this.executed.get(hash);
     if (!executed) {
-      if (!this.processProposal(block)) throw new Error(`block ${block.header.height} does not execute to its header`);
+      if (!this.processProposal(block))
+        throw new Error(`block ${block.header.height} does not execute to its header`);
       executed = this.executed.get(hash) as ExecutedBlock;
     }
     this.executed.clear();
@@ -123,7 +130,10 @@ export class Application implements ConsensusApplication {
 export function decodeVerified(input: unknown, maxTxBytes: number): DecodedTx {
   const decoded = decodeTx(input, maxTxBytes);
   if (!verifyTxSignature(decoded.tx)) {
-    throw new TxError({ code: "TX_BAD_SIGNATURE", message: `transaction ${decoded.hash} has an invalid signature` });
+    throw new TxError({
+      code: "TX_BAD_SIGNATURE",
+      message: `transaction ${decoded.hash} has an invalid signature`,
+    });
   }
   return decoded;
 }

@@ -73,5 +73,7 @@ export class BlockState {
 
 /** Modules may mutate what they read; primitives need no copy. */
 function structuredCloneValue(value: CanonicalValue | undefined): CanonicalValue | undefined {
-  return value === null || typeof value !== "object" ? value : (JSON.parse(JSON.stringify(value)) as CanonicalValue);
+  return value === null || typeof value !== "object"
+    ? value
+    : (JSON.parse(JSON.stringify(value)) as CanonicalValue);
 }

@@ -1,33 +1,33 @@
 import {
+  addressOf,
+  appendLeaf,
   type Block,
   type BlockHeader,
+  blockHash,
+  bytesToHex,
   type CanonicalValue,
   type ChainEvent,
   type CommitCertificate,
-  type DecodedTx,
-  type Genesis,
-  type LogNodeStore,
-  type StateNodeStore,
-  type TxReceipt,
-  WeftError,
-  addressOf,
-  blockHash,
-  appendLeaf,
-  bytesToHex,
   canonicalBytes,
   commitHash,
+  type DecodedTx,
+  type Genesis,
   hexToBytes,
+  type LogNodeStore,
   leafHash,
   logRoot,
   rootFromLeafHashes,
+  type StateNodeStore,
+  type TxReceipt,
   updateStateTree,
   utf8,
   validatorSetHash,
+  WeftError,
   ZERO_HASH,
 } from "@weft/core";
+import type { BlockWrite, StoredResult } from "../storage/types.js";
 import { BlockState, type StateReader } from "./block-state.js";
 import type { ModuleRegistry } from "./registry.js";
-import type { BlockWrite, StoredResult } from "../storage/types.js";
 
 export interface ExecutionBase extends StateReader {
   readonly stateNodes: StateNodeStore;
@@ -68,7 +68,10 @@ class PendingLog implements LogNodeStore {
   }
 }
 
-class SkipTx extends WeftError<{ code: "TX_EXPIRED" | "TX_SEQUENCE_TOO_LOW" | "TX_SEQUENCE_TOO_HIGH" | "TX_WRONG_CHAIN"; message: string }> {}
+class SkipTx extends WeftError<{
+  code: "TX_EXPIRED" | "TX_SEQUENCE_TOO_LOW" | "TX_SEQUENCE_TOO_HIGH" | "TX_WRONG_CHAIN";
+  message: string;
+}> {}
 
 /**
  * Executes transactions deterministically into a block. With `mode: "propose"` a transaction
@@ -133,7 +136,10 @@ export function executeBlock(
       state.rollbackTx();
       events.length = 0;
       // Only typed errors carry a deterministic reason; anything else is a module bug.
-      error = e instanceof WeftError ? { code: e.code, message: e.message } : { code: "APP_PANIC", message: "module failed unexpectedly" };
+      error =
+        e instanceof WeftError
+          ? { code: e.code, message: e.message }
+          : { code: "APP_PANIC", message: "module failed unexpectedly" };
     }
     const receipt: TxReceipt = {
       kind: "receipt",
@@ -204,17 +210,30 @@ export function executeBlock(
   };
 }
 
-function checkInclusion(state: BlockState, chainId: string, height: number, body: DecodedTx["tx"]["body"], sender: string): void {
-  if (body.chainId !== chainId) throw new SkipTx({ code: "TX_WRONG_CHAIN", message: `transaction is for chain ${body.chainId}` });
+function checkInclusion(
+  state: BlockState,
+  chainId: string,
+  height: number,
+  body: DecodedTx["tx"]["body"],
+  sender: string,
+): void {
+  if (body.chainId !== chainId)
+    throw new SkipTx({ code: "TX_WRONG_CHAIN", message: `transaction is for chain ${body.chainId}` });
   if (body.expiresAt < height) {
     throw new SkipTx({ code: "TX_EXPIRED", message: `transaction expired at height ${body.expiresAt}` });
   }
   const expected = (state.get(sequenceKey(sender)) as number | undefined) ?? 0;
   if (body.sequence < expected) {
-    throw new SkipTx({ code: "TX_SEQUENCE_TOO_LOW", message: `sequence ${body.sequence} already used; next is ${expected}` });
+    throw new SkipTx({
+      code: "TX_SEQUENCE_TOO_LOW",
+      message: `sequence ${body.sequence} already used; next is ${expected}`,
+    });
   }
   if (body.sequence > expected) {
-    throw new SkipTx({ code: "TX_SEQUENCE_TOO_HIGH", message: `sequence ${body.sequence} is ahead of ${expected}` });
+    throw new SkipTx({
+      code: "TX_SEQUENCE_TOO_HIGH",
+      message: `sequence ${body.sequence} is ahead of ${expected}`,
+    });
   }
 }
 

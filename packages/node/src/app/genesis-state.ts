@@ -1,4 +1,4 @@
-import { type Genesis, bytesToHex, emptyStateRoot, updateStateTree, utf8 } from "@weft/core";
+import { bytesToHex, emptyStateRoot, type Genesis, updateStateTree, utf8 } from "@weft/core";
 import { AppError } from "../errors.js";
 import { BlockState, type StateReader } from "./block-state.js";
 import type { ModuleRegistry } from "./registry.js";
@@ -22,7 +22,10 @@ export function buildGenesisState(genesis: Genesis, registry: ModuleRegistry): G
     try {
       m.initGenesis({ chainId: genesis.chainId, state: state.scoped(m.name) }, appState);
     } catch (e) {
-      throw new AppError({ code: "APP_INVALID_GENESIS", message: `genesis appState.${m.name}: ${(e as Error).message}` });
+      throw new AppError({
+        code: "APP_INVALID_GENESIS",
+        message: `genesis appState.${m.name}: ${(e as Error).message}`,
+      });
     }
   }
   const stateChanges = state.changes();

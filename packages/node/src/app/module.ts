@@ -1,5 +1,5 @@
-import type { CanonicalValue, PublicKeyInfo } from "@weft/core";
 import type { Static, TSchema } from "@sinclair/typebox";
+import type { CanonicalValue, PublicKeyInfo } from "@weft/core";
 
 /** A module's view of state: keys are relative to the module's namespace ("token/…"). */
 export interface ModuleState {

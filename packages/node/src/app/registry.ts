@@ -1,5 +1,5 @@
-import { TypeCompiler, type TypeCheck } from "@sinclair/typebox/compiler";
 import type { TSchema } from "@sinclair/typebox";
+import { type TypeCheck, TypeCompiler } from "@sinclair/typebox/compiler";
 import { AppError } from "../errors.js";
 import type { MethodDefinition, Module, QueryDefinition } from "./module.js";
 
@@ -22,7 +22,8 @@ export class ModuleRegistry {
 
   module(name: string): Module {
     const m = this.byName.get(name);
-    if (!m) throw new AppError({ code: "APP_UNKNOWN_MODULE", message: `unknown module ${name}`, module: name });
+    if (!m)
+      throw new AppError({ code: "APP_UNKNOWN_MODULE", message: `unknown module ${name}`, module: name });
     return m;
   }
 
@@ -30,7 +31,13 @@ export class ModuleRegistry {
   method(module: string, method: string, args: unknown): MethodDefinition {
     const m = this.module(module);
     const def = Object.hasOwn(m.methods, method) ? m.methods[method] : undefined;
-    if (!def) throw new AppError({ code: "APP_UNKNOWN_METHOD", message: `module ${module} has no method ${method}`, module, method });
+    if (!def)
+      throw new AppError({
+        code: "APP_UNKNOWN_METHOD",
+        message: `module ${module} has no method ${method}`,
+        module,
+        method,
+      });
     this.validate(def.args, args, `${module}.${method}`);
     return def;
   }
@@ -38,14 +45,20 @@ export class ModuleRegistry {
   query(module: string, name: string, params: unknown): QueryDefinition {
     const m = this.module(module);
     const def = Object.hasOwn(m.queries, name) ? m.queries[name] : undefined;
-    if (!def) throw new AppError({ code: "APP_UNKNOWN_QUERY", message: `module ${module} has no query ${name}`, module, query: name });
+    if (!def)
+      throw new AppError({
+        code: "APP_UNKNOWN_QUERY",
+        message: `module ${module} has no query ${name}`,
+        module,
+        query: name,
+      });
     this.validate(def.params, params, `${module}.${name}`);
     return def;
   }
 
   validate(schema: TSchema, value: unknown, what: string): void {
     const check = this.checks.get(schema);
-    if (check && check.Check(value)) return;
+    if (check?.Check(value)) return;
     const first = check?.Errors(value).First();
     throw new AppError({
       code: "APP_INVALID_ARGS",

@@ -1,4 +1,12 @@
-import { type Genesis, bytesEqual, bytesToHex, canonicalBytes, genesisHash, hexToBytes, sha256 } from "@weft/core";
+import {
+  bytesEqual,
+  bytesToHex,
+  canonicalBytes,
+  type Genesis,
+  genesisHash,
+  hexToBytes,
+  sha256,
+} from "@weft/core";
 import { executeBlock } from "../app/executor.js";
 import { buildGenesisState } from "../app/genesis-state.js";
 import type { ModuleRegistry } from "../app/registry.js";
@@ -21,12 +29,17 @@ const HEADER_FIELDS = ["txRoot", "txCount", "stateRoot", "logRoot", "logSize"] a
  * record (results, indexes, state, state history, Merkle nodes) with what storage holds.
  * Reports the first height and field that fails.
  */
-export async function auditChain(store: ChainStore, genesis: Genesis, registry: ModuleRegistry): Promise<AuditReport> {
+export async function auditChain(
+  store: ChainStore,
+  genesis: Genesis,
+  registry: ModuleRegistry,
+): Promise<AuditReport> {
   let blocks = 0;
   let txs = 0;
   try {
     const expectedGenesis = genesisHash(genesis);
-    if (store.genesisHash() !== expectedGenesis) throw fail(0, "genesis", "storage belongs to another genesis");
+    if (store.genesisHash() !== expectedGenesis)
+      throw fail(0, "genesis", "storage belongs to another genesis");
     const head = store.head();
     if (!head) throw fail(0, "head", "missing");
     const memory = new MemoryChain();
@@ -37,9 +50,16 @@ export async function auditChain(store: ChainStore, genesis: Genesis, registry: 
     let stateRoot = initial.stateRoot;
     let logSize = 0;
     const lastStored = [...store.blocks.getKeys({ reverse: true, limit: 1 })][0] ?? 0;
-    if (lastStored !== head.height) throw fail(head.height, "head", `storage holds blocks up to ${lastStored}`);
+    if (lastStored !== head.height)
+      throw fail(head.height, "head", `storage holds blocks up to ${lastStored}`);
     for (let height = 1; height <= head.height; height++) {
-      const checked = checkStoredBlock(genesis, height, store.getBlockBytes(height), previousHash, store.getCommit(height));
+      const checked = checkStoredBlock(
+        genesis,
+        height,
+        store.getBlockBytes(height),
+        previousHash,
+        store.getCommit(height),
+      );
       const h = checked.block.header;
       let executed: ReturnType<typeof executeBlock>;
       try {
@@ -47,7 +67,15 @@ export async function auditChain(store: ChainStore, genesis: Genesis, registry: 
           genesis,
           registry,
           memory,
-          { height, time: h.time, proposer: h.proposer, previousBlockHash: previousHash, lastCommit: checked.block.lastCommit, stateRoot, logSize },
+          {
+            height,
+            time: h.time,
+            proposer: h.proposer,
+            previousBlockHash: previousHash,
+            lastCommit: checked.block.lastCommit,
+            stateRoot,
+            logSize,
+          },
           checked.txs,
           "replay",
         );
@@ -56,7 +84,11 @@ export async function auditChain(store: ChainStore, genesis: Genesis, registry: 
       }
       for (const field of HEADER_FIELDS) {
         if (executed.block.header[field] !== h[field]) {
-          throw fail(height, `header.${field}`, `stored ${h[field]}, re-execution gives ${executed.block.header[field]}`);
+          throw fail(
+            height,
+            `header.${field}`,
+            `stored ${h[field]}, re-execution gives ${executed.block.header[field]}`,
+          );
         }
       }
       checkDerived(store, height, executed.write);
@@ -75,28 +107,47 @@ export async function auditChain(store: ChainStore, genesis: Genesis, registry: 
     return { ok: true, blocks, txs };
   } catch (e) {
     if (e instanceof AuditFailure) {
-      return { ok: false, blocks, txs, failure: { height: e.type.height, field: e.type.field, message: e.message } };
+      return {
+        ok: false,
+        blocks,
+        txs,
+        failure: { height: e.type.height, field: e.type.field, message: e.message },
+      };
     }
-    return { ok: false, blocks, txs, failure: { height: blocks + 1, field: "storage", message: (e as Error).message } };
+    return {
+      ok: false,
+      blocks,
+      txs,
+      failure: { height: blocks + 1, field: "storage", message: (e as Error).message },
+    };
   }
 }
 
-function checkDerived(store: ChainStore, height: number, write: ReturnType<typeof executeBlock>["write"]): void {
+function checkDerived(
+  store: ChainStore,
+  height: number,
+  write: ReturnType<typeof executeBlock>["write"],
+): void {
   write.results.forEach((result, index) => {
     const stored = store.results.get([height, index]);
-    if (!stored || !bytesEqual(stored, canonicalBytes(result))) throw fail(height, `results[${index}]`, "differs from re-execution");
+    if (!stored || !bytesEqual(stored, canonicalBytes(result)))
+      throw fail(height, `results[${index}]`, "differs from re-execution");
     const loc = store.getTxLocation(result.receipt.txHash);
-    if (!loc || loc.height !== height || loc.index !== index) throw fail(height, `tx-index[${result.receipt.txHash}]`, "points elsewhere");
+    if (!loc || loc.height !== height || loc.index !== index)
+      throw fail(height, `tx-index[${result.receipt.txHash}]`, "points elsewhere");
   });
-  if (store.results.get([height, write.results.length]) !== undefined) throw fail(height, "results", "holds an extra entry");
+  if (store.results.get([height, write.results.length]) !== undefined)
+    throw fail(height, "results", "holds an extra entry");
   checkStateHistory(store, height, write.stateChanges);
   for (const [hex, node] of write.stateNodes) {
     const stored = store.stateNodeDb.get(hexToBytes(hex));
-    if (!stored || !bytesEqual(stored, node)) throw fail(height, `state-nodes[${hex}]`, "differs from re-execution");
+    if (!stored || !bytesEqual(stored, node))
+      throw fail(height, `state-nodes[${hex}]`, "differs from re-execution");
   }
   for (const [level, index, hash] of write.logNodes) {
     const stored = store.logNodeDb.get([level, index]);
-    if (!stored || !bytesEqual(stored, hash)) throw fail(height, `log-nodes[${level},${index}]`, "differs from re-execution");
+    if (!stored || !bytesEqual(stored, hash))
+      throw fail(height, `log-nodes[${level},${index}]`, "differs from re-execution");
   }
 }
 
@@ -116,12 +167,17 @@ function checkState(store: ChainStore, memory: MemoryChain, height: number): voi
     const expected = memory.state.get(key);
     if (!expected || !bytesEqual(expected, value)) {
       const at = store.lastWriteHeight(key) ?? height;
-      throw fail(at, `state[${key}]`, expected ? "value differs from re-execution" : "is not produced by re-execution");
+      throw fail(
+        at,
+        `state[${key}]`,
+        expected ? "value differs from re-execution" : "is not produced by re-execution",
+      );
     }
   }
   if (count !== memory.state.size) {
     for (const key of memory.state.keys()) {
-      if (store.getState(key) === undefined) throw fail(store.lastWriteHeight(key) ?? height, `state[${key}]`, "missing");
+      if (store.getState(key) === undefined)
+        throw fail(store.lastWriteHeight(key) ?? height, `state[${key}]`, "missing");
     }
   }
 }
@@ -129,9 +185,11 @@ function checkState(store: ChainStore, memory: MemoryChain, height: number): voi
 function checkNodeCounts(store: ChainStore, memory: MemoryChain, height: number): void {
   // Every stored node must be one re-execution produced (content addressing: key = hash).
   for (const { key, value } of store.stateNodeDb.getRange()) {
-    if (!bytesEqual(sha256(value), key)) throw fail(height, `state-nodes[${bytesToHex(key)}]`, "content does not match its hash");
+    if (!bytesEqual(sha256(value), key))
+      throw fail(height, `state-nodes[${bytesToHex(key)}]`, "content does not match its hash");
   }
   let logNodes = 0;
   for (const _ of store.logNodeDb.getKeys()) logNodes++;
-  if (logNodes !== memory.logNodes.nodeCount) throw fail(height, "log-nodes", `storage holds ${logNodes}, re-execution ${memory.logNodes.nodeCount}`);
+  if (logNodes !== memory.logNodes.nodeCount)
+    throw fail(height, "log-nodes", `storage holds ${logNodes}, re-execution ${memory.logNodes.nodeCount}`);
 }

@@ -1,24 +1,34 @@
 import {
   type Block,
+  blockHash,
   type CommitCertificate,
+  commitHash,
   type DecodedTx,
   type Genesis,
-  WeftError,
-  ZERO_HASH,
-  blockHash,
-  commitHash,
   medianCommitTime,
   parseCanonical,
   validatorSetHash,
   verifyCommit,
+  WeftError,
+  ZERO_HASH,
 } from "@weft/core";
 import { decodeVerified } from "../app/application.js";
 
 /** Where the chain first stops verifying: the height and the field, for operators. */
-export class AuditFailure extends WeftError<{ code: "AUDIT_FAILED"; message: string; height: number | null; field: string }> {}
+export class AuditFailure extends WeftError<{
+  code: "AUDIT_FAILED";
+  message: string;
+  height: number | null;
+  field: string;
+}> {}
 
 export const fail = (height: number | null, field: string, message: string): AuditFailure =>
-  new AuditFailure({ code: "AUDIT_FAILED", message: `${height === null ? "" : `height ${height}: `}${field}: ${message}`, height, field });
+  new AuditFailure({
+    code: "AUDIT_FAILED",
+    message: `${height === null ? "" : `height ${height}: `}${field}: ${message}`,
+    height,
+    field,
+  });
 
 export interface CheckedBlock {
   block: Block;
@@ -50,23 +60,35 @@ export function checkStoredBlock(
   if (h.height !== height) throw fail(height, "header.height", `is ${h.height}`);
   if (h.chainId !== genesis.chainId) throw fail(height, "header.chainId", `is ${h.chainId}`);
   if (h.version !== 1) throw fail(height, "header.version", `is ${h.version}`);
-  if (h.previousBlockHash !== previousHash) throw fail(height, "header.previousBlockHash", "does not match the previous block");
-  if (h.validatorSetHash !== validatorSetHash(genesis.validators)) throw fail(height, "header.validatorSetHash", "is not the genesis set");
-  if (!genesis.validators.some((v) => v.address === h.proposer)) throw fail(height, "header.proposer", "is not a validator");
+  if (h.previousBlockHash !== previousHash)
+    throw fail(height, "header.previousBlockHash", "does not match the previous block");
+  if (h.validatorSetHash !== validatorSetHash(genesis.validators))
+    throw fail(height, "header.validatorSetHash", "is not the genesis set");
+  if (!genesis.validators.some((v) => v.address === h.proposer))
+    throw fail(height, "header.proposer", "is not a validator");
   if (height === 1) {
-    if (block.lastCommit !== null || h.lastCommitHash !== ZERO_HASH) throw fail(height, "lastCommit", "must be empty at height 1");
-    if (h.time !== genesis.genesisTime) throw fail(height, "header.time", "must be the genesis time at height 1");
+    if (block.lastCommit !== null || h.lastCommitHash !== ZERO_HASH)
+      throw fail(height, "lastCommit", "must be empty at height 1");
+    if (h.time !== genesis.genesisTime)
+      throw fail(height, "header.time", "must be the genesis time at height 1");
   } else {
     if (!block.lastCommit) throw fail(height, "lastCommit", "missing");
     try {
-      verifyCommit(block.lastCommit, { chainId: genesis.chainId, height: height - 1, blockHash: previousHash }, genesis.validators);
+      verifyCommit(
+        block.lastCommit,
+        { chainId: genesis.chainId, height: height - 1, blockHash: previousHash },
+        genesis.validators,
+      );
     } catch (e) {
       throw fail(height, "lastCommit", (e as Error).message);
     }
-    if (h.lastCommitHash !== commitHash(block.lastCommit)) throw fail(height, "header.lastCommitHash", "does not match lastCommit");
-    if (h.time !== medianCommitTime(block.lastCommit, genesis.validators)) throw fail(height, "header.time", "is not the BFT time of lastCommit");
+    if (h.lastCommitHash !== commitHash(block.lastCommit))
+      throw fail(height, "header.lastCommitHash", "does not match lastCommit");
+    if (h.time !== medianCommitTime(block.lastCommit, genesis.validators))
+      throw fail(height, "header.time", "is not the BFT time of lastCommit");
   }
-  if (!Array.isArray(block.txs) || block.txs.length !== h.txCount) throw fail(height, "header.txCount", "does not match the transactions");
+  if (!Array.isArray(block.txs) || block.txs.length !== h.txCount)
+    throw fail(height, "header.txCount", "does not match the transactions");
   const txs = block.txs.map((tx, i) => {
     try {
       return decodeVerified(tx, genesis.params.maxTxBytes);

@@ -12,7 +12,9 @@ export class MemoryChain implements ExecutionBase {
     return this.state.get(key);
   }
 
-  apply(write: Pick<BlockWrite, "stateChanges" | "stateNodes"> & { logNodes?: BlockWrite["logNodes"] }): void {
+  apply(
+    write: Pick<BlockWrite, "stateChanges" | "stateNodes"> & { logNodes?: BlockWrite["logNodes"] },
+  ): void {
     for (const [key, value] of write.stateChanges) {
       if (value === null) this.state.delete(key);
       else this.state.set(key, value);

@@ -16,10 +16,15 @@ export interface RebuildReport {
  * derives it again by verifying and re-executing every stored block from genesis. The result
  * must reproduce each header's roots; the first block that does not stops the rebuild.
  */
-export async function rebuildChain(store: ChainStore, genesis: Genesis, registry: ModuleRegistry): Promise<RebuildReport> {
+export async function rebuildChain(
+  store: ChainStore,
+  genesis: Genesis,
+  registry: ModuleRegistry,
+): Promise<RebuildReport> {
   const heights = [...store.blocks.getKeys()];
   const last = heights.at(-1) ?? 0;
-  if (heights.length !== last) throw fail(null, "blocks", `storage holds ${heights.length} blocks but the last is ${last}`);
+  if (heights.length !== last)
+    throw fail(null, "blocks", `storage holds ${heights.length} blocks but the last is ${last}`);
   await store.clearDerived();
   const initial = buildGenesisState(genesis, registry);
   const hash = genesisHash(genesis);
@@ -36,12 +41,26 @@ export async function rebuildChain(store: ChainStore, genesis: Genesis, registry
       genesis,
       registry,
       store,
-      { height, time: h.time, proposer: h.proposer, previousBlockHash: previousHash, lastCommit: checked.block.lastCommit, stateRoot, logSize },
+      {
+        height,
+        time: h.time,
+        proposer: h.proposer,
+        previousBlockHash: previousHash,
+        lastCommit: checked.block.lastCommit,
+        stateRoot,
+        logSize,
+      },
       checked.txs,
       "replay",
     );
-    if (executed.hash !== checked.hash) throw fail(height, "header", "re-execution gives different roots than the stored header");
-    await store.writeReplayed({ ...executed.write, blockHash: checked.hash, blockBytes: new Uint8Array(0), commit: commit! });
+    if (executed.hash !== checked.hash)
+      throw fail(height, "header", "re-execution gives different roots than the stored header");
+    await store.writeReplayed({
+      ...executed.write,
+      blockHash: checked.hash,
+      blockBytes: new Uint8Array(0),
+      commit: commit!,
+    });
     previousHash = checked.hash;
     stateRoot = h.stateRoot;
     logSize = h.logSize;

@@ -1,13 +1,13 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
-  type Genesis,
-  type KeyPair,
-  type KeyAlgorithm,
   addressOf,
   canonicalString,
   defaultChainParams,
+  type Genesis,
   generateKeyPair,
+  type KeyAlgorithm,
+  type KeyPair,
   keyPairFromSecret,
   parseGenesis,
   parseJson,
@@ -39,18 +39,32 @@ export interface KeyFile {
 }
 
 export function keyFileOf(key: KeyPair): KeyFile {
-  return { type: "weft-key/v1", alg: key.alg, publicKey: key.publicKey, secretKey: key.secretKey, address: addressOf(key) };
+  return {
+    type: "weft-key/v1",
+    alg: key.alg,
+    publicKey: key.publicKey,
+    secretKey: key.secretKey,
+    address: addressOf(key),
+  };
 }
 
 export function readKeyFile(path: string): KeyPair {
-  if (!existsSync(path)) throw new NodeError({ code: "NODE_BAD_CONFIG", message: `key file ${path} not found` });
+  if (!existsSync(path))
+    throw new NodeError({ code: "NODE_BAD_CONFIG", message: `key file ${path} not found` });
   const raw = parseJson(readFileSync(path)) as Partial<KeyFile>;
-  if (raw?.type !== "weft-key/v1" || (raw.alg !== "ed25519" && raw.alg !== "p256") || typeof raw.secretKey !== "string") {
+  if (
+    raw?.type !== "weft-key/v1" ||
+    (raw.alg !== "ed25519" && raw.alg !== "p256") ||
+    typeof raw.secretKey !== "string"
+  ) {
     throw new NodeError({ code: "NODE_BAD_CONFIG", message: `${path} is not a weft-key/v1 file` });
   }
   const key = keyPairFromSecret(raw.alg, raw.secretKey);
   if (key.publicKey !== raw.publicKey) {
-    throw new NodeError({ code: "NODE_BAD_CONFIG", message: `${path}: public key does not match the secret key` });
+    throw new NodeError({
+      code: "NODE_BAD_CONFIG",
+      message: `${path}: public key does not match the secret key`,
+    });
   }
   return key;
 }
@@ -70,10 +84,16 @@ export interface InitOptions {
 }
 
 /** Creates a home folder with a one-validator genesis and funded accounts (`weft init`). */
-export function initHome(home: string, options: InitOptions): { genesis: Genesis; accounts: Record<string, KeyPair> } {
+export function initHome(
+  home: string,
+  options: InitOptions,
+): { genesis: Genesis; accounts: Record<string, KeyPair> } {
   const paths = homePaths(home);
   if (existsSync(paths.genesis)) {
-    throw new NodeError({ code: "NODE_BAD_CONFIG", message: `${home} is already initialised (genesis.json exists)` });
+    throw new NodeError({
+      code: "NODE_BAD_CONFIG",
+      message: `${home} is already initialised (genesis.json exists)`,
+    });
   }
   mkdirSync(paths.keys, { recursive: true });
   const nodeKey = generateKeyPair(options.keyAlg ?? "ed25519");
@@ -85,15 +105,33 @@ export function initHome(home: string, options: InitOptions): { genesis: Genesis
     token:
       options.asset && first
         ? {
-            assets: [{ id: options.asset.id, name: options.asset.name, decimals: options.asset.decimals, issuer: first }],
-            balances: addresses.map((address) => ({ asset: options.asset?.id ?? "", address, amount: options.asset?.supplyPerAccount ?? "0" })),
+            assets: [
+              {
+                id: options.asset.id,
+                name: options.asset.name,
+                decimals: options.asset.decimals,
+                issuer: first,
+              },
+            ],
+            balances: addresses.map((address) => ({
+              asset: options.asset?.id ?? "",
+              address,
+              amount: options.asset?.supplyPerAccount ?? "0",
+            })),
           }
         : { assets: [], balances: [] },
   };
   const genesis: Genesis = {
     chainId: options.chainId,
     genesisTime: options.genesisTime ?? Date.now(),
-    validators: [{ address: addressOf(nodeKey), publicKey: { alg: nodeKey.alg, publicKey: nodeKey.publicKey }, power: 10, name: "validator-0" }],
+    validators: [
+      {
+        address: addressOf(nodeKey),
+        publicKey: { alg: nodeKey.alg, publicKey: nodeKey.publicKey },
+        power: 10,
+        name: "validator-0",
+      },
+    ],
     params: { ...defaultChainParams },
     appState,
   };
@@ -105,6 +143,7 @@ export function initHome(home: string, options: InitOptions): { genesis: Genesis
 }
 
 export function readGenesis(path: string): Genesis {
-  if (!existsSync(path)) throw new NodeError({ code: "NODE_BAD_CONFIG", message: `genesis file ${path} not found` });
+  if (!existsSync(path))
+    throw new NodeError({ code: "NODE_BAD_CONFIG", message: `genesis file ${path} not found` });
   return parseGenesis(readFileSync(path));
 }

@@ -1,4 +1,4 @@
-import { type SoloState, certify, nextProposal } from "@weft/consensus";
+import { certify, nextProposal, type SoloState } from "@weft/consensus";
 import type { Genesis, KeyPair } from "@weft/core";
 import type { Logger } from "pino";
 import type { Application } from "../app/application.js";

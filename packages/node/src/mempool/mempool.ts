@@ -1,4 +1,4 @@
-import { type DecodedTx, TxError, addressOf, decodeTx, verifyTxSignature } from "@weft/core";
+import { addressOf, type DecodedTx, decodeTx, TxError, verifyTxSignature } from "@weft/core";
 import { NodeError } from "../errors.js";
 import type { MempoolOptions } from "./options.js";
 
@@ -51,10 +51,16 @@ export class Mempool {
     const decoded = decodeTx(input, ctx.maxTxBytes);
     const { tx, hash } = decoded;
     if (tx.body.chainId !== ctx.chainId) {
-      throw new TxError({ code: "TX_WRONG_CHAIN", message: `transaction is for chain ${tx.body.chainId}, this is ${ctx.chainId}` });
+      throw new TxError({
+        code: "TX_WRONG_CHAIN",
+        message: `transaction is for chain ${tx.body.chainId}, this is ${ctx.chainId}`,
+      });
     }
     if (tx.body.expiresAt <= ctx.height) {
-      throw new TxError({ code: "TX_EXPIRED", message: `transaction expired at height ${tx.body.expiresAt}; chain is at ${ctx.height}` });
+      throw new TxError({
+        code: "TX_EXPIRED",
+        message: `transaction expired at height ${tx.body.expiresAt}; chain is at ${ctx.height}`,
+      });
     }
     if (this.byHash.has(hash) || ctx.isCommitted(hash)) {
       throw new TxError({ code: "TX_DUPLICATE", message: "transaction already received", hash });
@@ -62,13 +68,24 @@ export class Mempool {
     const sender = addressOf(tx.body.signer);
     const next = ctx.nextSequence(sender);
     if (tx.body.sequence < next) {
-      throw new TxError({ code: "TX_SEQUENCE_TOO_LOW", message: `sequence ${tx.body.sequence} already used; next is ${next}`, next });
+      throw new TxError({
+        code: "TX_SEQUENCE_TOO_LOW",
+        message: `sequence ${tx.body.sequence} already used; next is ${next}`,
+        next,
+      });
     }
     if (tx.body.sequence > next + this.options.maxSequenceGap) {
-      throw new TxError({ code: "TX_SEQUENCE_TOO_HIGH", message: `sequence ${tx.body.sequence} is more than ${this.options.maxSequenceGap} ahead of ${next}`, next });
+      throw new TxError({
+        code: "TX_SEQUENCE_TOO_HIGH",
+        message: `sequence ${tx.body.sequence} is more than ${this.options.maxSequenceGap} ahead of ${next}`,
+        next,
+      });
     }
     if (this.bySigner.get(sender)?.has(tx.body.sequence)) {
-      throw new TxError({ code: "TX_DUPLICATE", message: `another transaction with sequence ${tx.body.sequence} is pending for this signer` });
+      throw new TxError({
+        code: "TX_DUPLICATE",
+        message: `another transaction with sequence ${tx.body.sequence} is pending for this signer`,
+      });
     }
     ctx.checkCall(tx.body.module, tx.body.method, tx.body.args);
     if (this.byHash.size >= this.options.maxTxs || this.bytes + decoded.size > this.options.maxBytes) {
@@ -96,7 +113,10 @@ export class Mempool {
       throw new TxError({ code: "TX_DUPLICATE", message: "transaction already received", hash });
     }
     if (tx.body.sequence < ctx.nextSequence(sender) || ctx.isCommitted(hash)) {
-      throw new TxError({ code: "TX_SEQUENCE_TOO_LOW", message: `sequence ${tx.body.sequence} already used` });
+      throw new TxError({
+        code: "TX_SEQUENCE_TOO_LOW",
+        message: `sequence ${tx.body.sequence} already used`,
+      });
     }
     if (this.byHash.size >= this.options.maxTxs || this.bytes + decoded.size > this.options.maxBytes) {
       throw new NodeError({ code: "NODE_MEMPOOL_FULL", message: "mempool is full; retry later" });
@@ -155,7 +175,8 @@ export class Mempool {
   /** Expired transactions of signers not touched by recent blocks; run occasionally. */
   pruneExpired(height: number): string[] {
     const removed: string[] = [];
-    for (const entry of this.byHash.values()) if (entry.decoded.tx.body.expiresAt <= height) removed.push(entry.decoded.hash);
+    for (const entry of this.byHash.values())
+      if (entry.decoded.tx.body.expiresAt <= height) removed.push(entry.decoded.hash);
     for (const hash of removed) this.remove(hash);
     return removed;
   }

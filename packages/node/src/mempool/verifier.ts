@@ -34,7 +34,9 @@ export class SignatureVerifier {
     const size = Math.ceil(txs.length / chunks);
     const parts: Promise<Uint8Array>[] = [];
     for (let start = 0; start < txs.length; start += size) {
-      const items = txs.slice(start, start + size).map((d) => [d.tx.body.signer.alg, d.tx.body.signer.publicKey, d.signBytes, d.tx.signature]);
+      const items = txs
+        .slice(start, start + size)
+        .map((d) => [d.tx.body.signer.alg, d.tx.body.signer.publicKey, d.signBytes, d.tx.signature]);
       const id = this.nextId++;
       const worker = this.workers[this.turn++ % this.workers.length] as Worker;
       parts.push(new Promise((resolve) => this.waiting.set(id, resolve)));

@@ -1,14 +1,19 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 /** Every metric the node exports, declared in one place (Prometheus names, weft_ prefix). */
 export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
   const registry = new Registry();
-  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: "weft_process_" });
+  if (options.defaultMetrics !== false)
+    collectDefaultMetrics({ register: registry, prefix: "weft_process_" });
   const registers = [registry];
   return {
     registry,
     height: new Gauge({ name: "weft_chain_height", help: "Height of the last committed block", registers }),
-    blocksCommitted: new Counter({ name: "weft_blocks_committed_total", help: "Blocks committed", registers }),
+    blocksCommitted: new Counter({
+      name: "weft_blocks_committed_total",
+      help: "Blocks committed",
+      registers,
+    }),
     txsCommitted: new Counter({
       name: "weft_txs_committed_total",
       help: "Transactions committed, by receipt status",
@@ -21,8 +26,16 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       labelNames: ["code"] as const,
       registers,
     }),
-    mempoolSize: new Gauge({ name: "weft_mempool_txs", help: "Transactions waiting in the mempool", registers }),
-    mempoolBytes: new Gauge({ name: "weft_mempool_bytes", help: "Bytes of transactions in the mempool", registers }),
+    mempoolSize: new Gauge({
+      name: "weft_mempool_txs",
+      help: "Transactions waiting in the mempool",
+      registers,
+    }),
+    mempoolBytes: new Gauge({
+      name: "weft_mempool_bytes",
+      help: "Bytes of transactions in the mempool",
+      registers,
+    }),
     blockTxs: new Histogram({
       name: "weft_block_txs",
       help: "Transactions per block",

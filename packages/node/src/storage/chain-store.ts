@@ -1,16 +1,16 @@
+import { mkdirSync } from "node:fs";
 import {
   type Block,
   type CommitCertificate,
-  type LogNodeStore,
-  type StateNodeStore,
   canonicalBytes,
   hexToBytes,
+  type LogNodeStore,
   parseJson,
+  type StateNodeStore,
 } from "@weft/core";
-import { type Database, type RootDatabase, open } from "lmdb";
-import { mkdirSync } from "node:fs";
+import { type Database, open, type RootDatabase } from "lmdb";
 import { NodeError } from "../errors.js";
-import { type StorageOptions, defaultStorageOptions } from "./options.js";
+import { defaultStorageOptions, type StorageOptions } from "./options.js";
 import type { BlockWrite, ChainHead, StateSource, StoredResult } from "./types.js";
 
 type Bytes = Uint8Array;
@@ -68,7 +68,10 @@ export class ChainStore implements StateSource {
     this.logNodes = {
       getNode: (level, index) => logDb.get([level, index]),
       putNode: () => {
-        throw new NodeError({ code: "NODE_INVALID_ARGUMENT", message: "committed log is written only with a block" });
+        throw new NodeError({
+          code: "NODE_INVALID_ARGUMENT",
+          message: "committed log is written only with a block",
+        });
       },
     };
   }
@@ -115,9 +118,16 @@ export class ChainStore implements StateSource {
   }
 
   /** Event log positions of a module, optionally within a height range (inclusive). */
-  eventPositions(module: string, fromHeight = 0, toHeight = Number.MAX_SAFE_INTEGER): { height: number; logIndex: number; type: string }[] {
+  eventPositions(
+    module: string,
+    fromHeight = 0,
+    toHeight = Number.MAX_SAFE_INTEGER,
+  ): { height: number; logIndex: number; type: string }[] {
     const out: { height: number; logIndex: number; type: string }[] = [];
-    for (const { key, value } of this.eventIndex.getRange({ start: [module, fromHeight, 0], end: [module, toHeight + 1, 0] })) {
+    for (const { key, value } of this.eventIndex.getRange({
+      start: [module, fromHeight, 0],
+      end: [module, toHeight + 1, 0],
+    })) {
       out.push({ height: key[1], logIndex: key[2], type: value });
     }
     return out;
@@ -129,7 +139,12 @@ export class ChainStore implements StateSource {
 
   /** The value of `key` as it was after block `height` (undefined if absent then). */
   getStateAt(key: string, height: number): Bytes | undefined {
-    for (const { value } of this.stateHistory.getRange({ start: [key, height], end: [key, -1], reverse: true, limit: 1 })) {
+    for (const { value } of this.stateHistory.getRange({
+      start: [key, height],
+      end: [key, -1],
+      reverse: true,
+      limit: 1,
+    })) {
       return value.length === 0 ? undefined : value;
     }
     return undefined;
@@ -142,7 +157,12 @@ export class ChainStore implements StateSource {
 
   /** The height of the block that last wrote `key`. */
   lastWriteHeight(key: string): number | undefined {
-    for (const { key: k } of this.stateHistory.getRange({ start: [key, Number.MAX_SAFE_INTEGER], end: [key, -1], reverse: true, limit: 1 })) {
+    for (const { key: k } of this.stateHistory.getRange({
+      start: [key, Number.MAX_SAFE_INTEGER],
+      end: [key, -1],
+      reverse: true,
+      limit: 1,
+    })) {
       return k[1];
     }
     return undefined;
@@ -153,8 +173,19 @@ export class ChainStore implements StateSource {
   }
 
   /** Stores the genesis state as height 0. */
-  async commitGenesis(genesisHash: string, time: number, write: Pick<BlockWrite, "stateChanges" | "stateNodes" | "stateRoot">): Promise<void> {
-    const head: ChainHead = { height: 0, blockHash: genesisHash, stateRoot: write.stateRoot, logSize: 0, time, commit: null };
+  async commitGenesis(
+    genesisHash: string,
+    time: number,
+    write: Pick<BlockWrite, "stateChanges" | "stateNodes" | "stateRoot">,
+  ): Promise<void> {
+    const head: ChainHead = {
+      height: 0,
+      blockHash: genesisHash,
+      stateRoot: write.stateRoot,
+      logSize: 0,
+      time,
+      commit: null,
+    };
     await this.root.transaction(() => {
       this.writeState(0, write.stateChanges, write.stateNodes);
       this.meta.put("genesisHash", genesisHash);
@@ -175,7 +206,10 @@ export class ChainStore implements StateSource {
     };
     const expected = (this.head()?.height ?? -1) + 1;
     if (w.height !== expected) {
-      throw new NodeError({ code: "NODE_INVALID_ARGUMENT", message: `cannot commit height ${w.height}, expected ${expected}` });
+      throw new NodeError({
+        code: "NODE_INVALID_ARGUMENT",
+        message: `cannot commit height ${w.height}, expected ${expected}`,
+      });
     }
     await this.root.transaction(() => {
       this.blocks.put(w.height, w.blockBytes);
@@ -209,7 +243,15 @@ export class ChainStore implements StateSource {
   /** Drops every derived repository (state, history, Merkle nodes, indexes) for a rebuild. */
   async clearDerived(): Promise<void> {
     await this.root.transaction(() => {
-      for (const db of [this.txIndex, this.results, this.eventIndex, this.state, this.stateHistory, this.stateNodeDb, this.logNodeDb]) {
+      for (const db of [
+        this.txIndex,
+        this.results,
+        this.eventIndex,
+        this.state,
+        this.stateHistory,
+        this.stateNodeDb,
+        this.logNodeDb,
+      ]) {
         db.clearSync();
       }
       this.meta.remove("head");
@@ -219,10 +261,11 @@ export class ChainStore implements StateSource {
   }
 
   private writeDerived(w: BlockWrite): void {
-    w.txHashes.forEach((hash, index) => this.txIndex.put(hash, [w.height, index]));
+    for (let i = 0; i < w.txHashes.length; i++) this.txIndex.put(w.txHashes[i] as string, [w.height, i]);
     w.results.forEach((result, index) => {
       this.results.put([w.height, index], encodeJson(result));
-      for (const e of result.events) this.eventIndex.put([e.entry.module, w.height, e.logIndex], e.entry.type);
+      for (const e of result.events)
+        this.eventIndex.put([e.entry.module, w.height, e.logIndex], e.entry.type);
     });
     for (const e of w.blockEvents) this.eventIndex.put([e.entry.module, w.height, e.logIndex], e.entry.type);
     this.writeState(w.height, w.stateChanges, w.stateNodes);

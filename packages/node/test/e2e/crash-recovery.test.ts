@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type KeyPair, type SignedTx, addressOf, generateKeyPair, signTx, txHash } from "@weft/core";
+import { addressOf, generateKeyPair, type KeyPair, type SignedTx, signTx, txHash } from "@weft/core";
 import { afterAll, describe, expect, it } from "vitest";
+import { ModuleRegistry } from "../../src/app/registry.js";
 import { auditChain } from "../../src/audit/audit.js";
 import { homePaths, initHome, readGenesis } from "../../src/config/home.js";
-import { ModuleRegistry } from "../../src/app/registry.js";
 import { defaultModules } from "../../src/modules/index.js";
 import { ChainStore } from "../../src/storage/chain-store.js";
 import { freePort, killHard, startNodeProcess, stopGracefully } from "./support/process.js";
@@ -41,7 +41,11 @@ describe("crash recovery with real processes", () => {
             expiresAt: 1_000_000,
             module: "token",
             method: "transfer",
-            args: { asset: "WEFT", to: recipients[seq % recipients.length] as string, amount: String(1 + (seq % 7)) },
+            args: {
+              asset: "WEFT",
+              to: recipients[seq % recipients.length] as string,
+              amount: String(1 + (seq % 7)),
+            },
           },
           key,
         ),
@@ -91,7 +95,9 @@ describe("crash recovery with real processes", () => {
     for (const tx of all) acknowledged.add(txHash(tx));
 
     const statuses = await Promise.all(
-      all.filter((_, i) => i % 97 === 0).map(async (tx) => (await (await fetch(`${url}/v1/txs/${txHash(tx)}`)).json()) as { status: string }),
+      all
+        .filter((_, i) => i % 97 === 0)
+        .map(async (tx) => (await (await fetch(`${url}/v1/txs/${txHash(tx)}`)).json()) as { status: string }),
     );
     expect(statuses.every((s) => s.status === "committed")).toBe(true);
     await stopGracefully(node);

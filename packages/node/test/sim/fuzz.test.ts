@@ -1,10 +1,10 @@
-import { TxError, addressOf, canonicalString, decodeTx, verifyTxSignature } from "@weft/core";
+import { addressOf, canonicalString, decodeTx, TxError, verifyTxSignature } from "@weft/core";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiServer } from "../../src/api/server.js";
 import { auditChain } from "../../src/audit/audit.js";
 import { createMetrics } from "../../src/metrics/metrics.js";
-import { type TestChain, createTestChain } from "../support/chain.js";
+import { createTestChain, type TestChain } from "../support/chain.js";
 
 type Json = unknown;
 
@@ -17,18 +17,26 @@ function mutants(valid: Record<string, unknown>): fc.Arbitrary<Json> {
     fc.constantFrom(-1, 1.5, 2 ** 60, "", "-5", "1e3", null, [], {}, "0".repeat(100), "\u0000", true),
   );
   return fc.oneof(
-    fc.record({ field: fc.constantFrom(...fields), value: weird }).map(({ field, value }) => ({ ...valid, body: { ...body, [field]: value } })),
+    fc
+      .record({ field: fc.constantFrom(...fields), value: weird })
+      .map(({ field, value }) => ({ ...valid, body: { ...body, [field]: value } })),
     fc.record({ field: fc.constantFrom(...fields) }).map(({ field }) => {
       const copy = { ...body };
       delete copy[field];
       return { ...valid, body: copy };
     }),
-    fc.record({ key: fc.string(), value: weird }).map(({ key, value }) => ({ ...valid, body: { ...body, [key]: value } })),
-    fc.record({ key: fc.constantFrom("asset", "to", "amount", "extra"), value: weird }).map(({ key, value }) => ({
-      ...valid,
-      body: { ...body, args: { ...(body.args as object), [key]: value } },
-    })),
-    fc.string({ unit: fc.constantFrom(..."0123456789abcdefX"), maxLength: 140 }).map((signature) => ({ ...valid, signature })),
+    fc
+      .record({ key: fc.string(), value: weird })
+      .map(({ key, value }) => ({ ...valid, body: { ...body, [key]: value } })),
+    fc
+      .record({ key: fc.constantFrom("asset", "to", "amount", "extra"), value: weird })
+      .map(({ key, value }) => ({
+        ...valid,
+        body: { ...body, args: { ...(body.args as object), [key]: value } },
+      })),
+    fc
+      .string({ unit: fc.constantFrom(..."0123456789abcdefX"), maxLength: 140 })
+      .map((signature) => ({ ...valid, signature })),
     fc.anything(),
   );
 }
@@ -39,11 +47,17 @@ describe("fuzzing the transaction decoder and the API", () => {
   let valid: Record<string, unknown>;
   beforeAll(async () => {
     chain = await createTestChain();
-    api = await createApiServer(chain.service, { bodyLimit: 64 * 1024 }, { metrics: createMetrics({ defaultMetrics: false }) });
-    valid = chain.tx(chain.alice, "transfer", { asset: "EUR", to: addressOf(chain.bob), amount: "1" }, { sequence: 0 }) as unknown as Record<
-      string,
-      unknown
-    >;
+    api = await createApiServer(
+      chain.service,
+      { bodyLimit: 64 * 1024 },
+      { metrics: createMetrics({ defaultMetrics: false }) },
+    );
+    valid = chain.tx(
+      chain.alice,
+      "transfer",
+      { asset: "EUR", to: addressOf(chain.bob), amount: "1" },
+      { sequence: 0 },
+    ) as unknown as Record<string, unknown>;
   });
   afterAll(async () => {
     await api.close();
@@ -73,23 +87,34 @@ describe("fuzzing the transaction decoder and the API", () => {
     const rootBefore = chain.store.head()?.stateRoot;
     const samples = fc.sample(
       fc.oneof(
-        mutants(valid).map((v) => ({ body: JSON.stringify({ txs: [v] }) ?? "null", type: "application/json" })),
+        mutants(valid).map((v) => ({
+          body: JSON.stringify({ txs: [v] }) ?? "null",
+          type: "application/json",
+        })),
         mutants(valid).map((v) => ({ body: JSON.stringify(v) ?? "null", type: "application/json" })),
         fc.string({ maxLength: 300 }).map((s) => ({ body: s, type: "application/json" })),
-        fc.uint8Array({ maxLength: 300 }).map((b) => ({ body: Buffer.from(b).toString("latin1"), type: "application/json" })),
+        fc
+          .uint8Array({ maxLength: 300 })
+          .map((b) => ({ body: Buffer.from(b).toString("latin1"), type: "application/json" })),
         fc.string({ maxLength: 50 }).map((s) => ({ body: s, type: "text/plain" })),
       ),
       { numRuns: 10_000, seed: 7 },
     );
     let accepted = 0;
     for (const { body, type } of samples) {
-      const res = await api.inject({ method: "POST", url: "/v1/txs", payload: body, headers: { "content-type": type } });
+      const res = await api.inject({
+        method: "POST",
+        url: "/v1/txs",
+        payload: body,
+        headers: { "content-type": type },
+      });
       if (res.statusCode === 202) {
         accepted++;
         continue;
       }
       if (res.statusCode === 200) {
-        const results = (res.json() as { results: { accepted: boolean; error?: { code: string } }[] }).results;
+        const results = (res.json() as { results: { accepted: boolean; error?: { code: string } }[] })
+          .results;
         for (const r of results) {
           if (r.accepted) accepted++;
           else expect(r.error?.code).toMatch(/^[A-Z]+_[A-Z_]+$/);

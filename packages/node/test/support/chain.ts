@@ -3,26 +3,26 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { advance, certify, nextProposal } from "@weft/consensus";
 import {
-  type Genesis,
-  type KeyPair,
-  type SignedTx,
   addressOf,
   defaultChainParams,
+  type Genesis,
   generateKeyPair,
+  genesisHash,
+  type KeyPair,
+  type SignedTx,
   signTx,
 } from "@weft/core";
 import { pino } from "pino";
 import { Application } from "../../src/app/application.js";
 import { buildGenesisState } from "../../src/app/genesis-state.js";
 import { ModuleRegistry } from "../../src/app/registry.js";
-import { createMetrics } from "../../src/metrics/metrics.js";
 import { Mempool } from "../../src/mempool/mempool.js";
-import { SignatureVerifier } from "../../src/mempool/verifier.js";
 import { defaultMempoolOptions } from "../../src/mempool/options.js";
+import { SignatureVerifier } from "../../src/mempool/verifier.js";
+import { createMetrics } from "../../src/metrics/metrics.js";
 import { defaultModules } from "../../src/modules/index.js";
 import { LocalNodeService } from "../../src/service-impl.js";
 import { ChainStore } from "../../src/storage/chain-store.js";
-import { genesisHash } from "@weft/core";
 
 export interface TestChain {
   dir: string;
@@ -36,21 +36,39 @@ export interface TestChain {
   service: LocalNodeService;
   /** Builds, certifies and commits one block from the mempool, like the solo driver does. */
   produceBlock(now?: number): Promise<void>;
-  tx(signer: KeyPair, method: string, args: Record<string, string | number>, opts?: { sequence?: number; expiresAt?: number; chainId?: string }): SignedTx;
+  tx(
+    signer: KeyPair,
+    method: string,
+    args: Record<string, string | number>,
+    opts?: { sequence?: number; expiresAt?: number; chainId?: string },
+  ): SignedTx;
   submit(...txs: SignedTx[]): ReturnType<LocalNodeService["submitTxs"]>;
   reopen(): Promise<void>;
   close(): Promise<void>;
 }
 
 /** A real single-validator chain on LMDB in a temp folder, driven block by block. */
-export async function createTestChain(options: { dir?: string; genesis?: Genesis; keys?: KeyPair[] } = {}): Promise<TestChain> {
+export async function createTestChain(
+  options: { dir?: string; genesis?: Genesis; keys?: KeyPair[] } = {},
+): Promise<TestChain> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), "weft-test-"));
-  const [validator, alice, bob] = options.keys ?? [generateKeyPair(), generateKeyPair(), generateKeyPair("p256")];
+  const [validator, alice, bob] = options.keys ?? [
+    generateKeyPair(),
+    generateKeyPair(),
+    generateKeyPair("p256"),
+  ];
   if (!validator || !alice || !bob) throw new Error("three keys needed");
   const genesis: Genesis = options.genesis ?? {
     chainId: "weft-test",
     genesisTime: 1_700_000_000_000,
-    validators: [{ address: addressOf(validator), publicKey: { alg: validator.alg, publicKey: validator.publicKey }, power: 1, name: "v0" }],
+    validators: [
+      {
+        address: addressOf(validator),
+        publicKey: { alg: validator.alg, publicKey: validator.publicKey },
+        power: 1,
+        name: "v0",
+      },
+    ],
     params: { ...defaultChainParams },
     appState: {
       token: {
@@ -66,14 +84,27 @@ export async function createTestChain(options: { dir?: string; genesis?: Genesis
   const open = async () => {
     chain.store = ChainStore.open({ dataDir: join(dir, "data") });
     if (chain.store.genesisHash() === undefined) {
-      await chain.store.commitGenesis(genesisHash(genesis), genesis.genesisTime, buildGenesisState(genesis, registry));
+      await chain.store.commitGenesis(
+        genesisHash(genesis),
+        genesis.genesisTime,
+        buildGenesisState(genesis, registry),
+      );
     }
     chain.app = new Application(genesis, registry, chain.store, new Mempool(defaultMempoolOptions));
-    chain.service = new LocalNodeService(genesis, chain.app, chain.store, createMetrics({ defaultMetrics: false }), pino({ level: "silent" }), new SignatureVerifier(0));
+    chain.service = new LocalNodeService(
+      genesis,
+      chain.app,
+      chain.store,
+      createMetrics({ defaultMetrics: false }),
+      pino({ level: "silent" }),
+      new SignatureVerifier(0),
+    );
   };
   await open();
 
-  chain.produceBlock = async (now = genesis.genesisTime + 1000 * (chain.store.head()?.height ?? 0) + 1000) => {
+  chain.produceBlock = async (
+    now = genesis.genesisTime + 1000 * (chain.store.head()?.height ?? 0) + 1000,
+  ) => {
     const head = chain.app.lastCommitted();
     const state = { height: head.height, lastCommit: head.commit, lastTime: head.time };
     const block = chain.app.prepareProposal(nextProposal(state, genesis, validator));

@@ -1,16 +1,16 @@
 import {
+  addressOf,
   type ProofError,
   type SignedTx,
   type StateProofBundle,
   type TxProofBundle,
-  addressOf,
   txHash,
   verifyProof,
 } from "@weft/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { auditChain } from "../../src/audit/audit.js";
 import { rebuildChain } from "../../src/audit/rebuild.js";
-import { type TestChain, createTestChain } from "../support/chain.js";
+import { createTestChain, type TestChain } from "../support/chain.js";
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 const flipHex = (h: string) => (h[0] === "0" ? "1" : "0") + h.slice(1);
@@ -33,7 +33,11 @@ describe("chain: blocks, proofs, audit and rebuild", () => {
     transfers = [];
     for (let b = 0; b < 3; b++) {
       for (let i = 0; i < 5; i++) {
-        const tx = chain.tx(chain.alice, "transfer", { asset: "EUR", to: addressOf(chain.bob), amount: String(10 + i) });
+        const tx = chain.tx(chain.alice, "transfer", {
+          asset: "EUR",
+          to: addressOf(chain.bob),
+          amount: String(10 + i),
+        });
         transfers.push(tx);
         await chain.submit(tx);
       }
@@ -52,7 +56,11 @@ describe("chain: blocks, proofs, audit and rebuild", () => {
     expect(b2?.block.header.previousBlockHash).toBe(b1?.hash);
     expect(b2?.block.lastCommit?.blockHash).toBe(b1?.hash);
     expect(b2?.block.header.time).toBe(b1?.commit?.signatures[0]?.timestamp);
-    expect(chain.service.getTx(txHash(transfers[7]!))).toMatchObject({ status: "committed", height: 2, index: 2 });
+    expect(chain.service.getTx(txHash(transfers[7]!))).toMatchObject({
+      status: "committed",
+      height: 2,
+      index: 2,
+    });
     expect(chain.service.getTx(txHash(transfers[7]!))?.events?.[0]?.type).toBe("Transferred");
   });
 
@@ -102,7 +110,11 @@ describe("chain: blocks, proofs, audit and rebuild", () => {
   });
 
   it("passes audit, and names the height when a stored byte is flipped", async () => {
-    expect(await auditChain(chain.store, chain.genesis, chain.registry)).toMatchObject({ ok: true, blocks: 3, txs: 15 });
+    expect(await auditChain(chain.store, chain.genesis, chain.registry)).toMatchObject({
+      ok: true,
+      blocks: 3,
+      txs: 15,
+    });
     const bytes = Buffer.from(chain.store.getBlockBytes(2)!);
     const at = bytes.indexOf('"amount":"1') + 10;
     bytes[at] = "9".charCodeAt(0);
@@ -147,12 +159,29 @@ describe("chain: blocks, proofs, audit and rebuild", () => {
   it("rejects replayed, expired, wrong-chain, badly signed and duplicate transactions without changing anything", async () => {
     const root = chain.store.head()?.stateRoot;
     const replay = transfers[0]!;
-    const bad = { ...chain.tx(chain.alice, "transfer", { asset: "EUR", to: addressOf(chain.bob), amount: "1" }, { sequence: 15 }) };
+    const bad = {
+      ...chain.tx(
+        chain.alice,
+        "transfer",
+        { asset: "EUR", to: addressOf(chain.bob), amount: "1" },
+        { sequence: 15 },
+      ),
+    };
     bad.signature = flipHex(bad.signature);
     const outcomes = await chain.submit(
       replay,
-      chain.tx(chain.alice, "transfer", { asset: "EUR", to: addressOf(chain.bob), amount: "1" }, { sequence: 15, expiresAt: 3 }),
-      chain.tx(chain.alice, "transfer", { asset: "EUR", to: addressOf(chain.bob), amount: "1" }, { sequence: 15, chainId: "other-chain" }),
+      chain.tx(
+        chain.alice,
+        "transfer",
+        { asset: "EUR", to: addressOf(chain.bob), amount: "1" },
+        { sequence: 15, expiresAt: 3 },
+      ),
+      chain.tx(
+        chain.alice,
+        "transfer",
+        { asset: "EUR", to: addressOf(chain.bob), amount: "1" },
+        { sequence: 15, chainId: "other-chain" },
+      ),
       bad,
     );
     expect(outcomes.map((o) => (o.accepted ? "ok" : o.error.code))).toEqual([
@@ -161,9 +190,22 @@ describe("chain: blocks, proofs, audit and rebuild", () => {
       "TX_WRONG_CHAIN",
       "TX_BAD_SIGNATURE",
     ]);
-    const stale = chain.tx(chain.alice, "transfer", { asset: "EUR", to: addressOf(chain.bob), amount: "2" }, { sequence: 3 });
-    expect((await chain.submit(stale))[0]).toMatchObject({ accepted: false, error: { type: { code: "TX_SEQUENCE_TOO_LOW" } } });
-    const malformed = await chain.service.submitTxs([{ body: {}, signature: "00" }, "text", null, { ...replay, extra: 1 }]);
+    const stale = chain.tx(
+      chain.alice,
+      "transfer",
+      { asset: "EUR", to: addressOf(chain.bob), amount: "2" },
+      { sequence: 3 },
+    );
+    expect((await chain.submit(stale))[0]).toMatchObject({
+      accepted: false,
+      error: { type: { code: "TX_SEQUENCE_TOO_LOW" } },
+    });
+    const malformed = await chain.service.submitTxs([
+      { body: {}, signature: "00" },
+      "text",
+      null,
+      { ...replay, extra: 1 },
+    ]);
     expect(malformed.every((o) => !o.accepted && o.error.code === "TX_MALFORMED")).toBe(true);
     expect(chain.app.mempool.size).toBe(0);
     expect(chain.store.head()?.stateRoot).toBe(root);

@@ -1,6 +1,6 @@
 import { addressOf } from "@weft/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type TestChain, createTestChain } from "../support/chain.js";
+import { createTestChain, type TestChain } from "../support/chain.js";
 
 describe("token module on a single-validator chain", () => {
   let chain: TestChain;
@@ -11,7 +11,8 @@ describe("token module on a single-validator chain", () => {
     await chain.close();
   });
 
-  const balance = (asset: string, who: string) => chain.service.query("token", "balance", { asset, address: who }).value;
+  const balance = (asset: string, who: string) =>
+    chain.service.query("token", "balance", { asset, address: who }).value;
 
   it("creates, mints, transfers and burns with bigint-exact amounts", async () => {
     const { alice, bob } = chain;
@@ -26,7 +27,10 @@ describe("token module on a single-validator chain", () => {
     await chain.produceBlock();
     expect(balance("BOLT", addressOf(bob))).toBe("3");
     expect(balance("BOLT", addressOf(alice))).toBe((BigInt(big) - 5n).toString());
-    const asset = chain.service.query("token", "asset", { asset: "BOLT" }).value as { supply: string; issuer: string };
+    const asset = chain.service.query("token", "asset", { asset: "BOLT" }).value as {
+      supply: string;
+      issuer: string;
+    };
     expect(asset.supply).toBe((BigInt(big) - 2n).toString());
     expect(asset.issuer).toBe(addressOf(alice));
     const head = chain.service.latestBlock();
@@ -87,8 +91,9 @@ describe("token module on a single-validator chain", () => {
   });
 });
 
-import { txHash } from "@weft/core";
 import type { SignedTx } from "@weft/core";
+import { txHash } from "@weft/core";
+
 function txHashOf(tx: SignedTx): string {
   return txHash(tx);
 }

@@ -5,6 +5,7 @@ import {
   buildTx,
   createClient,
   generateKeyPair,
+  type KeyPair,
   type SignedTx,
   tokenCall,
   txHash,

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage } from "node:http";
+import { createServer, type IncomingMessage, STATUS_CODES } from "node:http";
 import type { AddressInfo } from "node:net";
 
 // A stand-in for a node's HTTP API: records every request and answers with canned responses.
@@ -67,8 +67,14 @@ export async function startFakeNode(routes: Routes): Promise<FakeNode> {
     };
     requests.push(recorded);
     const route = routes[`${recorded.method} ${recorded.path}`];
-    const answer =
-      typeof route === "function" ? route(recorded) : (route ?? notFound(`no route ${recorded.path}`));
+    let answer: CannedResponse;
+    try {
+      answer =
+        typeof route === "function" ? route(recorded) : (route ?? notFound(`no route ${recorded.path}`));
+    } catch (e) {
+      // A bug in a test's route must fail that test, not leave the request hanging.
+      answer = { status: 500, text: String(e), contentType: "text/plain" };
+    }
     if (answer.hang) return;
     if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
     const status = answer.status ?? 200;

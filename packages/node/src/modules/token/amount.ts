@@ -10,7 +10,11 @@ export type TokenErrorCode =
   | "TOKEN_SUPPLY_CAP"
   | "TOKEN_OVERFLOW"
   | "TOKEN_SELF_TRANSFER";
-export class TokenError extends WeftError<{ code: TokenErrorCode; message: string; [field: string]: unknown }> {}
+export class TokenError extends WeftError<{
+  code: TokenErrorCode;
+  message: string;
+  [field: string]: unknown;
+}> {}
 
 /** 2^256 - 1: the largest amount or supply any asset can reach. */
 export const MAX_AMOUNT = (1n << 256n) - 1n;
@@ -23,7 +27,11 @@ export const AmountSchema = Type.String({
 
 export function parseAmount(text: string, field = "amount"): bigint {
   if (!/^(0|[1-9][0-9]{0,77})$/.test(text)) {
-    throw new TokenError({ code: "TOKEN_INVALID_AMOUNT", message: `${field} must be a non-negative decimal integer string`, field });
+    throw new TokenError({
+      code: "TOKEN_INVALID_AMOUNT",
+      message: `${field} must be a non-negative decimal integer string`,
+      field,
+    });
   }
   const value = BigInt(text);
   if (value > MAX_AMOUNT) {
@@ -34,12 +42,18 @@ export function parseAmount(text: string, field = "amount"): bigint {
 
 export function positiveAmount(text: string, field = "amount"): bigint {
   const value = parseAmount(text, field);
-  if (value === 0n) throw new TokenError({ code: "TOKEN_INVALID_AMOUNT", message: `${field} must be greater than zero`, field });
+  if (value === 0n)
+    throw new TokenError({
+      code: "TOKEN_INVALID_AMOUNT",
+      message: `${field} must be greater than zero`,
+      field,
+    });
   return value;
 }
 
 export function checkedAdd(a: bigint, b: bigint, what: string): bigint {
   const sum = a + b;
-  if (sum > MAX_AMOUNT) throw new TokenError({ code: "TOKEN_OVERFLOW", message: `${what} would exceed 2^256-1` });
+  if (sum > MAX_AMOUNT)
+    throw new TokenError({ code: "TOKEN_OVERFLOW", message: `${what} would exceed 2^256-1` });
   return sum;
 }

@@ -1,10 +1,13 @@
 import { Type } from "@sinclair/typebox";
 import { AddressSchema } from "@weft/core";
-import { type Module, defineMethod, defineQuery } from "../../app/module.js";
-import { AmountSchema, TokenError, checkedAdd, parseAmount, positiveAmount } from "./amount.js";
-import { type Asset, TokenStore, assetKey, balanceKey } from "./state.js";
+import { defineMethod, defineQuery, type Module } from "../../app/module.js";
+import { AmountSchema, checkedAdd, parseAmount, positiveAmount, TokenError } from "./amount.js";
+import { type Asset, assetKey, balanceKey, TokenStore } from "./state.js";
 
-const AssetId = Type.String({ pattern: "^[A-Z0-9][A-Z0-9._-]{0,31}$", description: "Asset symbol, e.g. ACME or EUR.T" });
+const AssetId = Type.String({
+  pattern: "^[A-Z0-9][A-Z0-9._-]{0,31}$",
+  description: "Asset symbol, e.g. ACME or EUR.T",
+});
 const strict = { additionalProperties: false } as const;
 
 const createAsset = defineMethod({
@@ -21,11 +24,28 @@ const createAsset = defineMethod({
   execute(ctx, args) {
     const tokens = new TokenStore(ctx.state);
     if (tokens.findAsset(args.asset)) {
-      throw new TokenError({ code: "TOKEN_ASSET_EXISTS", message: `asset ${args.asset} already exists`, asset: args.asset });
+      throw new TokenError({
+        code: "TOKEN_ASSET_EXISTS",
+        message: `asset ${args.asset} already exists`,
+        asset: args.asset,
+      });
     }
-    const maxSupply = args.maxSupply === undefined ? null : parseAmount(args.maxSupply, "maxSupply").toString();
-    tokens.putAsset({ id: args.asset, name: args.name, decimals: args.decimals, issuer: ctx.sender, supply: "0", maxSupply });
-    ctx.emit("AssetCreated", { asset: args.asset, issuer: ctx.sender, name: args.name, decimals: args.decimals });
+    const maxSupply =
+      args.maxSupply === undefined ? null : parseAmount(args.maxSupply, "maxSupply").toString();
+    tokens.putAsset({
+      id: args.asset,
+      name: args.name,
+      decimals: args.decimals,
+      issuer: ctx.sender,
+      supply: "0",
+      maxSupply,
+    });
+    ctx.emit("AssetCreated", {
+      asset: args.asset,
+      issuer: ctx.sender,
+      name: args.name,
+      decimals: args.decimals,
+    });
   },
 });
 
@@ -36,12 +56,19 @@ const mint = defineMethod({
     const tokens = new TokenStore(ctx.state);
     const asset = tokens.asset(args.asset);
     if (asset.issuer !== ctx.sender) {
-      throw new TokenError({ code: "TOKEN_NOT_ISSUER", message: `only the issuer of ${asset.id} may mint`, asset: asset.id });
+      throw new TokenError({
+        code: "TOKEN_NOT_ISSUER",
+        message: `only the issuer of ${asset.id} may mint`,
+        asset: asset.id,
+      });
     }
     const amount = positiveAmount(args.amount);
     const supply = checkedAdd(BigInt(asset.supply), amount, "supply");
     if (asset.maxSupply !== null && supply > BigInt(asset.maxSupply)) {
-      throw new TokenError({ code: "TOKEN_SUPPLY_CAP", message: `minting would exceed the max supply ${asset.maxSupply}` });
+      throw new TokenError({
+        code: "TOKEN_SUPPLY_CAP",
+        message: `minting would exceed the max supply ${asset.maxSupply}`,
+      });
     }
     tokens.setBalance(asset.id, args.to, checkedAdd(tokens.balance(asset.id, args.to), amount, "balance"));
     tokens.putAsset({ ...asset, supply: supply.toString() });
@@ -58,7 +85,10 @@ const burn = defineMethod({
     const amount = positiveAmount(args.amount);
     const balance = tokens.balance(asset.id, ctx.sender);
     if (balance < amount) {
-      throw new TokenError({ code: "TOKEN_INSUFFICIENT_FUNDS", message: `balance ${balance} is less than ${amount}` });
+      throw new TokenError({
+        code: "TOKEN_INSUFFICIENT_FUNDS",
+        message: `balance ${balance} is less than ${amount}`,
+      });
     }
     tokens.setBalance(asset.id, ctx.sender, balance - amount);
     tokens.putAsset({ ...asset, supply: (BigInt(asset.supply) - amount).toString() });
@@ -74,11 +104,17 @@ const transfer = defineMethod({
     const asset = tokens.asset(args.asset);
     const amount = positiveAmount(args.amount);
     if (args.to === ctx.sender) {
-      throw new TokenError({ code: "TOKEN_SELF_TRANSFER", message: "sender and recipient are the same account" });
+      throw new TokenError({
+        code: "TOKEN_SELF_TRANSFER",
+        message: "sender and recipient are the same account",
+      });
     }
     const from = tokens.balance(asset.id, ctx.sender);
     if (from < amount) {
-      throw new TokenError({ code: "TOKEN_INSUFFICIENT_FUNDS", message: `balance ${from} is less than ${amount}` });
+      throw new TokenError({
+        code: "TOKEN_INSUFFICIENT_FUNDS",
+        message: `balance ${from} is less than ${amount}`,
+      });
     }
     tokens.setBalance(asset.id, ctx.sender, from - amount);
     tokens.setBalance(asset.id, args.to, checkedAdd(tokens.balance(asset.id, args.to), amount, "balance"));
@@ -100,7 +136,9 @@ const TokenGenesis = Type.Object(
         strict,
       ),
     ),
-    balances: Type.Array(Type.Object({ asset: AssetId, address: AddressSchema, amount: AmountSchema }, strict)),
+    balances: Type.Array(
+      Type.Object({ asset: AssetId, address: AddressSchema, amount: AmountSchema }, strict),
+    ),
   },
   strict,
 );
@@ -110,7 +148,7 @@ export const tokenModule: Module = {
   methods: { createAsset, mint, burn, transfer },
   queries: {
     balance: defineQuery({
-      description: "Balance of an account in an asset (\"0\" when it holds none).",
+      description: 'Balance of an account in an asset ("0" when it holds none).',
       params: Type.Object({ asset: AssetId, address: AddressSchema }, strict),
       key: (p) => balanceKey(p.asset, p.address),
       absent: "0",
@@ -123,10 +161,14 @@ export const tokenModule: Module = {
   },
   genesisSchema: TokenGenesis,
   initGenesis(ctx, appState) {
-    const state = appState as { assets: unknown[]; balances: { asset: string; address: string; amount: string }[] };
+    const state = appState as {
+      assets: unknown[];
+      balances: { asset: string; address: string; amount: string }[];
+    };
     const tokens = new TokenStore(ctx.state);
     for (const a of state.assets as (Omit<Asset, "supply" | "maxSupply"> & { maxSupply?: string })[]) {
-      if (tokens.findAsset(a.id)) throw new TokenError({ code: "TOKEN_ASSET_EXISTS", message: `genesis lists ${a.id} twice` });
+      if (tokens.findAsset(a.id))
+        throw new TokenError({ code: "TOKEN_ASSET_EXISTS", message: `genesis lists ${a.id} twice` });
       tokens.putAsset({ ...a, supply: "0", maxSupply: a.maxSupply ?? null });
     }
     for (const b of state.balances) {
@@ -134,9 +176,16 @@ export const tokenModule: Module = {
       const amount = parseAmount(b.amount);
       const supply = checkedAdd(BigInt(asset.supply), amount, "supply");
       if (asset.maxSupply !== null && supply > BigInt(asset.maxSupply)) {
-        throw new TokenError({ code: "TOKEN_SUPPLY_CAP", message: `genesis balances exceed the max supply of ${asset.id}` });
+        throw new TokenError({
+          code: "TOKEN_SUPPLY_CAP",
+          message: `genesis balances exceed the max supply of ${asset.id}`,
+        });
       }
-      tokens.setBalance(asset.id, b.address, checkedAdd(tokens.balance(asset.id, b.address), amount, "balance"));
+      tokens.setBalance(
+        asset.id,
+        b.address,
+        checkedAdd(tokens.balance(asset.id, b.address), amount, "balance"),
+      );
       tokens.putAsset({ ...asset, supply: supply.toString() });
     }
   },

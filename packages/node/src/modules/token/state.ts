@@ -1,6 +1,6 @@
 import type { CanonicalValue } from "@weft/core";
 import type { ModuleState } from "../../app/module.js";
-import { TokenError, parseAmount } from "./amount.js";
+import { parseAmount, TokenError } from "./amount.js";
 
 export interface Asset {
   id: string;
@@ -25,7 +25,8 @@ export class TokenStore {
 
   asset(id: string): Asset {
     const asset = this.findAsset(id);
-    if (!asset) throw new TokenError({ code: "TOKEN_UNKNOWN_ASSET", message: `asset ${id} does not exist`, asset: id });
+    if (!asset)
+      throw new TokenError({ code: "TOKEN_UNKNOWN_ASSET", message: `asset ${id} does not exist`, asset: id });
     return asset;
   }
 

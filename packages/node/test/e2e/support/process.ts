@@ -9,7 +9,9 @@ export function freePort(): Promise<number> {
     const server = createServer();
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -18,9 +20,13 @@ export function freePort(): Promise<number> {
 export async function startNodeProcess(home: string, port: number): Promise<ChildProcess> {
   // WEFT_NODE_FLAGS lets a profiling run pass e.g. --cpu-prof to the node process.
   const flags = process.env.WEFT_NODE_FLAGS?.split(" ").filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...flags, "--conditions=weft-source", "--import", "tsx", NODE_MAIN, home, String(port)], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [...flags, "--conditions=weft-source", "--import", "tsx", NODE_MAIN, home, String(port)],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => {
     stderr += d.toString();

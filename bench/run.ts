@@ -1,0 +1,56 @@
+// `npm run bench`: every figure is printed beside the limit measured in the same run on this machine.
+import { availableParallelism, cpus } from "node:os";
+import { benchMerkleLog } from "../packages/core/bench/merkle-log.js";
+import { benchStateTree } from "../packages/core/bench/state-tree.js";
+import { verificationsPerSecond } from "../packages/node/bench/crypto-limit.js";
+import { benchProofBundles } from "../packages/node/bench/proof-bundle.js";
+import { benchThroughput } from "../packages/node/bench/throughput.js";
+
+const loads = (process.env.WEFT_BENCH_LOADS ?? "1000,2000,5000").split(",").map(Number);
+const seconds = Number(process.env.WEFT_BENCH_SECONDS ?? 10);
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+
+console.log(
+  `# Weft benchmarks — ${cpus()[0]?.model ?? "cpu"}, ${availableParallelism()} cores, Node ${process.version}\n`,
+);
+const ed = verificationsPerSecond("ed25519");
+const p256 = verificationsPerSecond("p256");
+const cores = availableParallelism();
+console.log("## Limits of this machine (same run)");
+console.log(`Ed25519 verifications/s, one core:  ${fmt(ed)}   (all cores: ${fmt(ed * cores)})`);
+console.log(`P-256 verifications/s, one core:    ${fmt(p256)}   (all cores: ${fmt(p256 * cores)})\n`);
+
+console.log("## Single-node committed transfers (node in its own process, load generator in this one)");
+console.log(
+  "offered tx/s | committed tx/s | commit latency p50 | p99 | Ed25519 bound (cores × verifications/s)",
+);
+for (const load of loads) {
+  const r = await benchThroughput(load, seconds);
+  console.log(
+    `${fmt(r.offeredTps).padStart(12)} | ${fmt(r.committedTps).padStart(14)} | ${`${fmt(r.p50Ms)} ms`.padStart(18)} | ${`${fmt(r.p99Ms)} ms`.padStart(8)} | ${fmt(ed * cores)}  (${r.committed}/${r.submitted} committed)`,
+  );
+}
+
+console.log("\n## Proof bundles");
+const pb = benchProofBundles();
+console.log(
+  `tx proof bundle with ${fmt(pb.logEntries)} log entries: ${fmt(pb.txBundleBytes)} bytes (${pb.txBundlePathHashes} path hashes)`,
+);
+console.log(
+  `tx bundle verifications/s:    ${fmt(pb.txBundleVerifiesPerSec)}   (Ed25519 limit one core: ${fmt(ed)})`,
+);
+console.log(`state bundles over ${fmt(pb.stateKeys)} keys: ${fmt(pb.stateBundleBytes)} bytes`);
+console.log(`state bundle generations/s:   ${fmt(pb.stateBundleGeneratedPerSec)}`);
+console.log(
+  `state bundle verifications/s: ${fmt(pb.stateBundleVerifiesPerSec)}   (Ed25519 limit one core: ${fmt(ed)})`,
+);
+
+console.log("\n## Merkle structures (core, in memory)");
+const log = await benchMerkleLog();
+console.log(
+  `RFC 6962 log, ${fmt(log.entries ?? 0)} entries: appends/s ${fmt(log.appendsPerSec ?? 0)}, inclusion proofs/s ${fmt(log.inclusionProofsPerSec ?? 0)}, verifications/s ${fmt(log.inclusionVerifiesPerSec ?? 0)}, proof ${fmt(log.inclusionProofBytes ?? 0)} bytes`,
+);
+const st = await benchStateTree();
+console.log(
+  `state tree, ${fmt(st.baseKeys ?? 0)} keys: ${fmt(st.batchKeys ?? 0)}-key batch in ${fmt(st.batchUpdateMs ?? 0)} ms (${fmt(st.updateKeysPerSecond ?? 0)} keys/s), proofs/s ${fmt(st.proofsPerSecond ?? 0)}, verifications/s ${fmt(st.verificationsPerSecond ?? 0)}`,
+);
