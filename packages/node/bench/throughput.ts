@@ -10,6 +10,8 @@ export interface ThroughputResult {
   seconds: number;
   submitted: number;
   committed: number;
+  /** Refusals by error code; a healthy run has none. */
+  rejected: Record<string, number>;
   committedTps: number;
   p50Ms: number;
   p99Ms: number;
@@ -65,6 +67,8 @@ export async function benchThroughput(offeredTps: number, seconds: number): Prom
   const perTick = Math.max(1, Math.round((offeredTps * TICK_MS) / 1000));
   const latencies: number[] = [];
   let committed = 0;
+  const rejected = new Map<string, number>();
+  const failures: string[] = [];
   const pending: Promise<void>[] = [];
   const start = performance.now();
   try {
@@ -80,19 +84,29 @@ export async function benchThroughput(offeredTps: number, seconds: number): Prom
           headers: { "content-type": "application/json" },
           body: JSON.stringify({ txs: batch }),
         })
-          .then((r) => r.json() as Promise<{ results: { status?: { status: string } }[] }>)
+          .then(
+            (r) =>
+              r.json() as Promise<{
+                results: { status?: { status: string }; error?: { code: string; message: string } }[];
+              }>,
+          )
           .then((body) => {
             const latency = performance.now() - sent;
             for (const r of body.results) {
+              if (r.error) rejected.set(r.error.code, (rejected.get(r.error.code) ?? 0) + 1);
               if (r.status?.status === "committed") {
                 committed++;
                 latencies.push(latency);
               }
             }
+          })
+          .catch((e: unknown) => {
+            failures.push(String((e as Error).cause ?? e));
           }),
       );
     }
     await Promise.all(pending);
+    if (failures.length > 0) throw new Error(`${failures.length} requests failed, first: ${failures[0]}`);
   } finally {
     await stopGracefully(node);
     rmSync(home, { recursive: true, force: true });
@@ -106,6 +120,7 @@ export async function benchThroughput(offeredTps: number, seconds: number): Prom
     seconds,
     submitted: txs.length,
     committed,
+    rejected: Object.fromEntries(rejected),
     committedTps: Math.round(committed / elapsed),
     p50Ms: pct(0.5),
     p99Ms: pct(0.99),

@@ -60,7 +60,7 @@ export class SoloDriver {
   private async waitForWork(): Promise<void> {
     const wait = this.lastStart + this.options.blockIntervalMs - this.now();
     if (wait > 0) await this.sleep(wait);
-    if (this.options.emptyBlocks || this.app.mempool.size > 0) return;
+    if (this.stopped || this.options.emptyBlocks || this.app.mempool.size > 0) return;
     await new Promise<void>((resolve) => {
       this.wake = resolve;
     });

@@ -12,5 +12,8 @@ const node = await createNode({
 await node.start();
 process.stdout.write(`READY ${node.url}\n`);
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => void node.stop().then(() => process.exit(0)));
+  process.on(signal, () => {
+    process.stderr.write(`received ${signal}\n`);
+    void node.stop().then(() => process.exit(0));
+  });
 }

@@ -29,6 +29,7 @@ export async function startNodeProcess(home: string, port: number): Promise<Chil
   );
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => {
+    if (process.env.WEFT_DEBUG) console.error(`node stderr: ${d}`);
     stderr += d.toString();
   });
   await new Promise<void>((resolve, reject) => {
@@ -45,6 +46,10 @@ export async function startNodeProcess(home: string, port: number): Promise<Chil
     });
   });
   child.removeAllListeners("exit");
+  if (process.env.WEFT_DEBUG) {
+    child.on("exit", (code, signal) => console.error(`node exited ${code} ${signal}: ${stderr}`));
+    child.stdout?.on("data", (d: Buffer) => console.error(`node: ${d}`));
+  }
   return child;
 }
 
