@@ -6,7 +6,7 @@ import { verificationsPerSecond } from "../packages/node/bench/crypto-limit.js";
 import { benchProofBundles } from "../packages/node/bench/proof-bundle.js";
 import { benchThroughput } from "../packages/node/bench/throughput.js";
 
-const loads = (process.env.WEFT_BENCH_LOADS ?? "1000,2000,5000").split(",").map(Number);
+const loads = (process.env.WEFT_BENCH_LOADS ?? "1000,2000,5000,8000").split(",").map(Number);
 const seconds = Number(process.env.WEFT_BENCH_SECONDS ?? 10);
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
