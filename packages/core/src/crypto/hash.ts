@@ -1,5 +1,5 @@
 import { backend } from "#crypto-backend";
-import { bytesToHex, utf8 } from "../encoding/bytes.js";
+import { bytesToHex, concatBytes, utf8 } from "../encoding/bytes.js";
 
 export type Hash32 = Uint8Array;
 
@@ -13,15 +13,7 @@ export function sha256Hex(data: Uint8Array | string): string {
 
 /** sha256(a || b || ...) without an intermediate allocation per part at call sites. */
 export function sha256Concat(...parts: Uint8Array[]): Hash32 {
-  let length = 0;
-  for (const p of parts) length += p.length;
-  const buf = new Uint8Array(length);
-  let offset = 0;
-  for (const p of parts) {
-    buf.set(p, offset);
-    offset += p.length;
-  }
-  return backend.sha256(buf);
+  return backend.sha256(concatBytes(...parts));
 }
 
 export const cryptoBackendName = backend.name;

@@ -7,11 +7,11 @@ import {
   hexToBytes,
   sha256,
 } from "@weft/core";
-import { executeBlock } from "../app/executor.js";
+import type { executeBlock } from "../app/executor.js";
 import { buildGenesisState } from "../app/genesis-state.js";
 import type { ModuleRegistry } from "../app/registry.js";
 import type { ChainStore } from "../storage/chain-store.js";
-import { AuditFailure, checkStoredBlock, fail } from "./block-check.js";
+import { AuditFailure, checkStoredBlock, fail, replayBlock } from "./block-check.js";
 import { MemoryChain } from "./memory-chain.js";
 
 export interface AuditReport {
@@ -61,27 +61,11 @@ export async function auditChain(
         store.getCommit(height),
       );
       const h = checked.block.header;
-      let executed: ReturnType<typeof executeBlock>;
-      try {
-        executed = executeBlock(
-          genesis,
-          registry,
-          memory,
-          {
-            height,
-            time: h.time,
-            proposer: h.proposer,
-            previousBlockHash: previousHash,
-            lastCommit: checked.block.lastCommit,
-            stateRoot,
-            logSize,
-          },
-          checked.txs,
-          "replay",
-        );
-      } catch (e) {
-        throw fail(height, "txs", `block does not re-execute: ${(e as Error).message}`);
-      }
+      const executed = replayBlock(genesis, registry, memory, checked, {
+        hash: previousHash,
+        stateRoot,
+        logSize,
+      });
       for (const field of HEADER_FIELDS) {
         if (executed.block.header[field] !== h[field]) {
           throw fail(

@@ -13,6 +13,8 @@ import {
   ZERO_HASH,
 } from "@weft/core";
 import { decodeVerified } from "../app/application.js";
+import { type ExecutedBlock, type ExecutionBase, executeBlock } from "../app/executor.js";
+import type { ModuleRegistry } from "../app/registry.js";
 
 /** Where the chain first stops verifying: the height and the field, for operators. */
 export class AuditFailure extends WeftError<{
@@ -104,4 +106,35 @@ export function checkStoredBlock(
     throw fail(height, "commit", (e as Error).message);
   }
   return { block, hash, txs };
+}
+
+/** Re-executes a checked stored block on `base`, from the roots its predecessor left. */
+export function replayBlock(
+  genesis: Genesis,
+  registry: ModuleRegistry,
+  base: ExecutionBase,
+  checked: CheckedBlock,
+  previous: { hash: string; stateRoot: string; logSize: number },
+): ExecutedBlock {
+  const h = checked.block.header;
+  try {
+    return executeBlock(
+      genesis,
+      registry,
+      base,
+      {
+        height: h.height,
+        time: h.time,
+        proposer: h.proposer,
+        previousBlockHash: previous.hash,
+        lastCommit: checked.block.lastCommit,
+        stateRoot: previous.stateRoot,
+        logSize: previous.logSize,
+      },
+      checked.txs,
+      "replay",
+    );
+  } catch (e) {
+    throw fail(h.height, "txs", `block does not re-execute: ${(e as Error).message}`);
+  }
 }

@@ -1,9 +1,8 @@
 import { type Genesis, genesisHash } from "@weft/core";
-import { executeBlock } from "../app/executor.js";
 import { buildGenesisState } from "../app/genesis-state.js";
 import type { ModuleRegistry } from "../app/registry.js";
 import type { ChainStore } from "../storage/chain-store.js";
-import { checkStoredBlock, fail } from "./block-check.js";
+import { checkStoredBlock, fail, replayBlock } from "./block-check.js";
 
 export interface RebuildReport {
   blocks: number;
@@ -37,22 +36,11 @@ export async function rebuildChain(
     const commit = store.getCommit(height);
     const checked = checkStoredBlock(genesis, height, store.getBlockBytes(height), previousHash, commit);
     const h = checked.block.header;
-    const executed = executeBlock(
-      genesis,
-      registry,
-      store,
-      {
-        height,
-        time: h.time,
-        proposer: h.proposer,
-        previousBlockHash: previousHash,
-        lastCommit: checked.block.lastCommit,
-        stateRoot,
-        logSize,
-      },
-      checked.txs,
-      "replay",
-    );
+    const executed = replayBlock(genesis, registry, store, checked, {
+      hash: previousHash,
+      stateRoot,
+      logSize,
+    });
     if (executed.hash !== checked.hash)
       throw fail(height, "header", "re-execution gives different roots than the stored header");
     await store.writeReplayed({

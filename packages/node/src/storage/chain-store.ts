@@ -196,14 +196,7 @@ export class ChainStore implements StateSource {
 
   /** Makes a block and everything derived from it durable in one LMDB transaction. */
   async commitBlock(w: BlockWrite): Promise<void> {
-    const head: ChainHead = {
-      height: w.height,
-      blockHash: w.blockHash,
-      stateRoot: w.stateRoot,
-      logSize: w.logSize,
-      time: w.time,
-      commit: w.commit,
-    };
+    const head = headOf(w);
     const expected = (this.head()?.height ?? -1) + 1;
     if (w.height !== expected) {
       throw new NodeError({
@@ -225,14 +218,7 @@ export class ChainStore implements StateSource {
    * block and certificate themselves are left as they are.
    */
   async writeReplayed(w: BlockWrite): Promise<void> {
-    const head: ChainHead = {
-      height: w.height,
-      blockHash: w.blockHash,
-      stateRoot: w.stateRoot,
-      logSize: w.logSize,
-      time: w.time,
-      commit: w.commit,
-    };
+    const head = headOf(w);
     await this.root.transaction(() => {
       this.writeDerived(w);
       this.meta.put("head", head);
@@ -280,6 +266,11 @@ export class ChainStore implements StateSource {
     }
     for (const [hash, node] of nodes) this.stateNodeDb.put(hexToBytes(hash), node);
   }
+}
+
+function headOf(w: BlockWrite): ChainHead {
+  const { height, blockHash, stateRoot, logSize, time, commit } = w;
+  return { height, blockHash, stateRoot, logSize, time, commit };
 }
 
 function encodeJson(value: unknown): Bytes {
