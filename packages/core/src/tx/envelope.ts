@@ -3,7 +3,12 @@ import { sha256Hex } from "../crypto/hash.js";
 import type { PublicKeyInfo } from "../crypto/keys.js";
 import { type KeyPair, signBytes, validatePublicKey, verifyBytes } from "../crypto/keys.js";
 import { concatBytes, utf8 } from "../encoding/bytes.js";
-import { assertCanonicalValue, type CanonicalValue, canonicalBytes } from "../encoding/canonical.js";
+import {
+  assertCanonicalValue,
+  type CanonicalValue,
+  canonicalBytes,
+  canonicalString,
+} from "../encoding/canonical.js";
 import { WeftError } from "../errors.js";
 import { SignedTxSchema } from "./schema.js";
 
@@ -75,6 +80,8 @@ export interface DecodedTx {
   size: number;
   /** The exact bytes the signature covers. */
   signBytes: Uint8Array;
+  /** Canonical JSON of the signed transaction, kept so blocks embed it without encoding again. */
+  canonical: string;
 }
 
 /**
@@ -97,7 +104,8 @@ export function decodeTx(input: unknown, maxBytes = DEFAULT_MAX_TX_BYTES): Decod
   } catch (e) {
     throw new TxError({ code: "TX_MALFORMED", message: (e as Error).message });
   }
-  const bodyBytes = canonicalBytes(tx.body);
+  const bodyText = canonicalString(tx.body);
+  const bodyBytes = utf8(bodyText);
   // {"body":<body>,"signature":"<128 hex>"}: the canonical size without encoding twice.
   const size = bodyBytes.length + 152;
   if (size > maxBytes) {
@@ -113,7 +121,13 @@ export function decodeTx(input: unknown, maxBytes = DEFAULT_MAX_TX_BYTES): Decod
   } catch (e) {
     throw new TxError({ code: "TX_INVALID_SIGNER_KEY", message: (e as Error).message });
   }
-  return { tx, hash: sha256Hex(bodyBytes), size, signBytes: concatBytes(TX_DOMAIN, bodyBytes) };
+  return {
+    tx,
+    hash: sha256Hex(bodyBytes),
+    size,
+    signBytes: concatBytes(TX_DOMAIN, bodyBytes),
+    canonical: `{"body":${bodyText},"signature":${JSON.stringify(tx.signature)}}`,
+  };
 }
 
 export function txSize(tx: SignedTx): number {

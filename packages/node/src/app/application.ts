@@ -4,7 +4,6 @@ import {
   type Block,
   blockHash,
   type CommitCertificate,
-  canonicalBytes,
   canonicalString,
   type DecodedTx,
   decodeTx,
@@ -92,7 +91,7 @@ export class Application implements ConsensusApplication {
     await this.store.commitBlock({
       ...executed.write,
       blockHash: hash,
-      blockBytes: canonicalBytes(block),
+      blockBytes: executed.blockBytes,
       commit,
     });
     const touched = new Set<string>();

@@ -8,7 +8,7 @@ import {
   type CanonicalValue,
   type ChainEvent,
   type CommitCertificate,
-  canonicalBytes,
+  canonicalString,
   commitHash,
   type DecodedTx,
   type Genesis,
@@ -47,6 +47,8 @@ export interface BlockInput {
 export interface ExecutedBlock {
   block: Block;
   hash: string;
+  /** canonicalBytes(block), assembled from already-encoded parts. */
+  blockBytes: Uint8Array;
   write: Omit<BlockWrite, "commit" | "blockBytes" | "blockHash">;
   /** Transactions left out of the block (proposing only), with the reason. */
   dropped: { hash: string; error: WeftError }[];
@@ -90,13 +92,16 @@ export function executeBlock(
   const state = new BlockState(base);
   const log = new PendingLog(base.logNodes);
   let logSize = input.logSize;
-  const append = (entry: TxReceipt | ChainEvent): number => {
+  // Each entry is encoded once: for its log leaf and, reused, for the stored result.
+  const append = (entry: TxReceipt | ChainEvent): { index: number; text: string } => {
     const index = logSize;
-    logSize = appendLeaf(log, logSize, leafHash(canonicalBytes(entry)));
-    return index;
+    const text = canonicalString(entry);
+    logSize = appendLeaf(log, logSize, leafHash(utf8(text)));
+    return { index, text };
   };
   const included: DecodedTx[] = [];
   const results: StoredResult[] = [];
+  const resultBytes: Uint8Array[] = [];
   const dropped: ExecutedBlock["dropped"] = [];
 
   for (const decoded of txs) {
@@ -151,8 +156,16 @@ export function executeBlock(
       ...(error ? { error } : {}),
       eventCount: events.length,
     };
-    const logIndex = append(receipt);
-    results.push({ receipt, logIndex, events: events.map((entry) => ({ entry, logIndex: append(entry) })) });
+    const logged = append(receipt);
+    const loggedEvents = events.map((entry) => ({ entry, ...append(entry) }));
+    results.push({
+      receipt,
+      logIndex: logged.index,
+      events: loggedEvents.map((e) => ({ entry: e.entry, logIndex: e.index })),
+    });
+    // canonical({events, logIndex, receipt}), keys in sorted order, from the texts just made.
+    const eventsText = loggedEvents.map((e) => `{"entry":${e.text},"logIndex":${e.index}}`).join(",");
+    resultBytes.push(utf8(`{"events":[${eventsText}],"logIndex":${logged.index},"receipt":${logged.text}}`));
   }
 
   const blockEvents: ChainEvent[] = [];
@@ -166,7 +179,7 @@ export function executeBlock(
         blockEvents.push(event(chainId, input.height, null, blockEvents.length, m.name, type, attributes)),
     });
   }
-  const loggedBlockEvents = blockEvents.map((entry) => ({ entry, logIndex: append(entry) }));
+  const loggedBlockEvents = blockEvents.map((entry) => ({ entry, logIndex: append(entry).index }));
 
   const stateChanges = state.changes();
   const tree = updateStateTree(
@@ -191,11 +204,17 @@ export function executeBlock(
     logSize,
   };
   const block: Block = { header, txs: included.map((d) => d.tx), lastCommit: input.lastCommit };
+  // canonical(block) with sorted keys (header, lastCommit, txs), reusing each transaction's encoding.
+  const blockBytes = utf8(
+    `{"header":${canonicalString(header)},"lastCommit":${canonicalString(input.lastCommit)},"txs":[${included.map((d) => d.canonical).join(",")}]}`,
+  );
   return {
     block,
     hash: blockHash(header),
+    blockBytes,
     dropped,
     write: {
+      resultBytes,
       height: input.height,
       time: input.time,
       stateRoot: header.stateRoot,

@@ -249,7 +249,7 @@ export class ChainStore implements StateSource {
   private writeDerived(w: BlockWrite): void {
     for (let i = 0; i < w.txHashes.length; i++) this.txIndex.put(w.txHashes[i] as string, [w.height, i]);
     w.results.forEach((result, index) => {
-      this.results.put([w.height, index], encodeJson(result));
+      this.results.put([w.height, index], w.resultBytes?.[index] ?? encodeJson(result));
       for (const e of result.events)
         this.eventIndex.put([e.entry.module, w.height, e.logIndex], e.entry.type);
     });

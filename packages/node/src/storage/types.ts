@@ -30,6 +30,8 @@ export interface BlockWrite {
   logSize: number;
   txHashes: string[];
   results: StoredResult[];
+  /** canonicalBytes of each result, already encoded by execution. */
+  resultBytes?: Uint8Array[];
   /** End-of-block events (txIndex null) with their log positions. */
   blockEvents: { entry: ChainEvent; logIndex: number }[];
   /** Sorted by key; null deletes. */

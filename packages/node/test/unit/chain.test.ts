@@ -1,5 +1,6 @@
 import {
   addressOf,
+  canonicalString,
   type ProofError,
   type SignedTx,
   type StateProofBundle,
@@ -209,5 +210,30 @@ describe("chain: blocks, proofs, audit and rebuild", () => {
     expect(malformed.every((o) => !o.accepted && o.error.code === "TX_MALFORMED")).toBe(true);
     expect(chain.app.mempool.size).toBe(0);
     expect(chain.store.head()?.stateRoot).toBe(root);
+  });
+});
+
+describe("stored encodings", () => {
+  it("stores blocks and results in exactly their canonical encoding", async () => {
+    const chain = await createTestChain();
+    try {
+      await chain.submit(
+        chain.tx(chain.alice, "transfer", { asset: "EUR", to: addressOf(chain.bob), amount: "5" }),
+        chain.tx(chain.alice, "transfer", { asset: "EUR", to: addressOf(chain.bob), amount: "999999999" }),
+      );
+      await chain.produceBlock();
+      await chain.submit(chain.tx(chain.bob, "burn", { asset: "EUR", amount: "1" }));
+      await chain.produceBlock();
+      for (const height of [1, 2]) {
+        const bytes = chain.store.getBlockBytes(height)!;
+        expect(Buffer.from(bytes).toString()).toBe(
+          canonicalString(JSON.parse(Buffer.from(bytes).toString())),
+        );
+        const result = chain.store.results.get([height, 0])!;
+        expect(Buffer.from(result).toString()).toBe(canonicalString(chain.store.getResult(height, 0)));
+      }
+    } finally {
+      await chain.close();
+    }
   });
 });
