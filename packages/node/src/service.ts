@@ -1,39 +1,20 @@
 import type {
-  Block,
-  BlockHeader,
+  BlockView,
   CanonicalValue,
-  ChainEvent,
-  CommitCertificate,
   Genesis,
-  SignedTx,
+  NodeEvent,
+  NodeHealth,
   StateProofBundle,
   TxProofBundle,
-  TxReceipt,
+  TxStatus,
   WeftError,
 } from "@weft/core";
 
-/** Where a transaction stands, as the API reports it. */
-export interface TxStatus {
-  hash: string;
-  /** pending: in the mempool; committed: in a block (its receipt says ok or failed). */
-  status: "pending" | "committed";
-  height?: number;
-  index?: number;
-  tx: SignedTx;
-  receipt?: TxReceipt;
-  events?: ChainEvent[];
-}
+export type { BlockView, NodeEvent, NodeHealth, TxStatus } from "@weft/core";
 
 export type SubmitOutcome =
   | { hash: string; accepted: true }
   | { hash?: string; accepted: false; error: WeftError };
-
-export interface BlockView {
-  hash: string;
-  block: Block;
-  /** The certificate that committed this block (from the next block, or the latest seen commit). */
-  commit: CommitCertificate | null;
-}
 
 export interface StateRead {
   key: string;
@@ -46,28 +27,6 @@ export interface QueryResult {
   key: string;
   value: CanonicalValue | null;
   height: number;
-}
-
-/** What a node tells its subscribers, in commit order. */
-export type NodeEvent =
-  | { type: "block"; header: BlockHeader; hash: string }
-  | {
-      type: "tx";
-      hash: string;
-      height: number;
-      index: number;
-      status: "ok" | "failed";
-      error?: { code: string; message: string };
-    }
-  | { type: "event"; event: ChainEvent };
-
-export interface NodeHealth {
-  ok: boolean;
-  chainId: string;
-  height: number;
-  mempoolSize: number;
-  /** ms since the last block was committed */
-  lastBlockAgeMs: number | null;
 }
 
 /**

@@ -1,27 +1,9 @@
-import type {
-  Block,
-  BlockHeader,
-  CanonicalValue,
-  ChainEvent,
-  CommitCertificate,
-  SignedTx,
-  StateProofBundle,
-  TxReceipt,
-} from "@weft/core";
+import type { CanonicalValue, NodeEvent, StateProofBundle, TxStatus } from "@weft/core";
 
-// Wire shapes of the node's HTTP API. They mirror @weft/node's service types, restated here
-// because the SDK depends on @weft/core only (it must bundle for browsers).
+export type { BlockView, NodeEvent, NodeHealth, TxStatus } from "@weft/core";
 
-/** Where a transaction stands. A committed receipt may still say `failed`. */
-export interface TxStatus {
-  hash: string;
-  status: "pending" | "committed";
-  height?: number;
-  index?: number;
-  tx: SignedTx;
-  receipt?: TxReceipt;
-  events?: ChainEvent[];
-}
+// Wire shapes of the node's HTTP API. The shared ones live in @weft/core (the SDK depends on
+// core only, so it bundles for browsers); these are the SDK's own views of API responses.
 
 export interface SubmitAccepted {
   hash: string;
@@ -39,13 +21,6 @@ export interface BatchSubmitResult {
   status?: TxStatus;
 }
 
-export interface BlockView {
-  hash: string;
-  block: Block;
-  /** The certificate that committed this block; null until one is known. */
-  commit: CommitCertificate | null;
-}
-
 /** A state read or module query: the key it comes from, and a proof when `prove` was asked for. */
 export interface QueryResult {
   key: string;
@@ -54,24 +29,4 @@ export interface QueryResult {
   proof?: StateProofBundle;
 }
 
-export type NodeEvent =
-  | { type: "block"; header: BlockHeader; hash: string }
-  | {
-      type: "tx";
-      hash: string;
-      height: number;
-      index: number;
-      status: "ok" | "failed";
-      error?: { code: string; message: string };
-    }
-  | { type: "event"; event: ChainEvent };
-
 export type NodeEventType = NodeEvent["type"];
-
-export interface NodeHealth {
-  ok: boolean;
-  chainId: string;
-  height: number;
-  mempoolSize: number;
-  lastBlockAgeMs: number | null;
-}
