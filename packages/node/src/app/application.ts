@@ -98,6 +98,8 @@ export class Application implements ConsensusApplication {
     for (const tx of block.txs) touched.add(addressOf(tx.body.signer));
     for (const h of executed.write.txHashes) this.mempool.remove(h);
     this.mempool.prune(block.header.height, this.nextSequence, touched);
+    // Signers that stay silent are not touched above; sweep their expired transactions now and then.
+    if (block.header.height % 100 === 0) this.mempool.pruneExpired(block.header.height);
     for (const listener of this.listeners) listener(executed, commit);
   }
 

@@ -237,3 +237,24 @@ describe("stored encodings", () => {
     }
   });
 });
+
+describe("mempool housekeeping", () => {
+  it("drops transactions that expire while their signer is idle", async () => {
+    const chain = await createTestChain();
+    try {
+      const stuck = chain.tx(chain.bob, "burn", { asset: "EUR", amount: "1" }, { sequence: 5, expiresAt: 3 });
+      expect((await chain.submit(stuck))[0]?.accepted).toBe(true); // waits for sequences 0..4 that never come
+      for (let i = 0; i < 3; i++) {
+        await chain.submit(
+          chain.tx(chain.alice, "transfer", { asset: "EUR", to: addressOf(chain.bob), amount: "1" }),
+        );
+        await chain.produceBlock();
+      }
+      expect(chain.app.mempool.has(txHash(stuck))).toBe(true);
+      expect(chain.app.mempool.pruneExpired(3)).toEqual([txHash(stuck)]);
+      expect(chain.app.mempool.size).toBe(0);
+    } finally {
+      await chain.close();
+    }
+  });
+});
