@@ -1,2 +1,3 @@
 export * from "./application.js";
 export * from "./solo.js";
+export * from "./tendermint/index.js";

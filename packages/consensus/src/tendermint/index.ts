@@ -1,0 +1,4 @@
+export { proposer } from "./proposer.js";
+export { type CreateStateParams, createState, type Step, type TendermintState } from "./state.js";
+export { type StepResult, step } from "./step.js";
+export * from "./types.js";
