@@ -18,7 +18,6 @@ import type { ProposalRequest } from "./application.js";
 export interface SoloState {
   height: number;
   lastCommit: CommitCertificate | null;
-  lastTime: number;
 }
 
 export function nextProposal(state: SoloState, genesis: Genesis, key: KeyPair): ProposalRequest {
@@ -49,8 +48,4 @@ export function certify(block: Block, key: KeyPair, now: number, round = 0): Com
     blockHash: hash,
     signatures: [signature],
   };
-}
-
-export function advance(block: Block, commit: CommitCertificate): SoloState {
-  return { height: block.header.height, lastCommit: commit, lastTime: block.header.time };
 }

@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { addressOf, generateKeyPair, type KeyPair, type SignedTx, signTx } from "@weft/core";
+import { addressOf, generateKeyPair, type KeyPair } from "@weft/core";
 import { initHome } from "../src/config/home.js";
 import { freePort, startNodeProcess, stopGracefully } from "../test/e2e/support/process.js";
+import { signedTransfers } from "../test/support/transfers.js";
 
 export interface ThroughputResult {
   offeredTps: number;
@@ -36,30 +37,14 @@ export async function benchThroughput(offeredTps: number, seconds: number): Prom
   const total = offeredTps * seconds;
   const perSender = Math.ceil(total / SENDERS);
   const recipients = Array.from({ length: 1000 }, () => addressOf(generateKeyPair()));
-  const txs: SignedTx[] = [];
-  for (let seq = 0; seq < perSender; seq++) {
-    for (const name of names) {
-      const key = accounts[name] as KeyPair;
-      txs.push(
-        signTx(
-          {
-            chainId: genesis.chainId,
-            signer: { alg: key.alg, publicKey: key.publicKey },
-            sequence: seq,
-            expiresAt: 1_000_000,
-            module: "token",
-            method: "transfer",
-            args: {
-              asset: "WEFT",
-              to: recipients[(seq * SENDERS + txs.length) % recipients.length] as string,
-              amount: "1",
-            },
-          },
-          key,
-        ),
-      );
-    }
-  }
+  const txs = signedTransfers({
+    chainId: genesis.chainId,
+    asset: "WEFT",
+    senders: names.map((name) => accounts[name] as KeyPair),
+    perSender,
+    recipients,
+    amount: () => "1",
+  });
   txs.length = total;
   const port = await freePort();
   const node = await startNodeProcess(home, port);

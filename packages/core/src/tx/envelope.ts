@@ -129,7 +129,3 @@ export function decodeTx(input: unknown, maxBytes = DEFAULT_MAX_TX_BYTES): Decod
     canonical: `{"body":${bodyText},"signature":${JSON.stringify(tx.signature)}}`,
   };
 }
-
-export function txSize(tx: SignedTx): number {
-  return canonicalBytes(tx).length;
-}

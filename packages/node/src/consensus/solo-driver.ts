@@ -49,7 +49,7 @@ export class SoloDriver {
       await this.waitForWork();
       if (this.stopped) break;
       const head = this.app.lastCommitted();
-      const state: SoloState = { height: head.height, lastCommit: head.commit, lastTime: head.time };
+      const state: SoloState = { height: head.height, lastCommit: head.commit };
       this.lastStart = this.now();
       const block = this.app.prepareProposal(nextProposal(state, this.genesis, this.key));
       if (block.txs.length === 0 && !this.options.emptyBlocks) continue;

@@ -1,4 +1,4 @@
-import { addressOf, type DecodedTx, decodeTx, TxError, verifyTxSignature } from "@weft/core";
+import { addressOf, type DecodedTx, decodeTx, TxError } from "@weft/core";
 import { NodeError } from "../errors.js";
 import type { MempoolOptions } from "./options.js";
 
@@ -91,14 +91,6 @@ export class Mempool {
     if (this.byHash.size >= this.options.maxTxs || this.bytes + decoded.size > this.options.maxBytes) {
       throw new NodeError({ code: "NODE_MEMPOOL_FULL", message: "mempool is full; retry later" });
     }
-    return decoded;
-  }
-
-  /** Checks and stores in one step, verifying the signature inline. */
-  add(input: unknown, ctx: AdmissionContext): DecodedTx {
-    const decoded = this.check(input, ctx);
-    if (!verifyTxSignature(decoded)) throw badSignature();
-    this.insert(decoded, ctx);
     return decoded;
   }
 

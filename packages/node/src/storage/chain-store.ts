@@ -206,7 +206,7 @@ export class ChainStore implements StateSource {
     }
     await this.root.transaction(() => {
       this.blocks.put(w.height, w.blockBytes);
-      this.commits.put(w.height, encodeJson(w.commit));
+      this.commits.put(w.height, canonicalBytes(w.commit));
       this.writeDerived(w);
       this.meta.put("head", head);
     });
@@ -249,7 +249,7 @@ export class ChainStore implements StateSource {
   private writeDerived(w: BlockWrite): void {
     for (let i = 0; i < w.txHashes.length; i++) this.txIndex.put(w.txHashes[i] as string, [w.height, i]);
     w.results.forEach((result, index) => {
-      this.results.put([w.height, index], w.resultBytes?.[index] ?? encodeJson(result));
+      this.results.put([w.height, index], w.resultBytes[index] as Bytes);
       for (const e of result.events)
         this.eventIndex.put([e.entry.module, w.height, e.logIndex], e.entry.type);
     });
@@ -271,8 +271,4 @@ export class ChainStore implements StateSource {
 function headOf(w: BlockWrite): ChainHead {
   const { height, blockHash, stateRoot, logSize, time, commit } = w;
   return { height, blockHash, stateRoot, logSize, time, commit };
-}
-
-function encodeJson(value: unknown): Bytes {
-  return canonicalBytes(value);
 }

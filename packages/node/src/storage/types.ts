@@ -31,7 +31,7 @@ export interface BlockWrite {
   txHashes: string[];
   results: StoredResult[];
   /** canonicalBytes of each result, already encoded by execution. */
-  resultBytes?: Uint8Array[];
+  resultBytes: Uint8Array[];
   /** End-of-block events (txIndex null) with their log positions. */
   blockEvents: { entry: ChainEvent; logIndex: number }[];
   /** Sorted by key; null deletes. */

@@ -1,13 +1,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { addressOf, generateKeyPair, type KeyPair, type SignedTx, signTx, txHash } from "@weft/core";
+import { addressOf, generateKeyPair, type KeyPair, type SignedTx, txHash } from "@weft/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { ModuleRegistry } from "../../src/app/registry.js";
 import { auditChain } from "../../src/audit/audit.js";
 import { homePaths, initHome, readGenesis } from "../../src/config/home.js";
 import { defaultModules } from "../../src/modules/index.js";
 import { ChainStore } from "../../src/storage/chain-store.js";
+import { signedTransfers } from "../support/transfers.js";
 import { freePort, killHard, startNodeProcess, stopGracefully } from "./support/process.js";
 
 const SENDERS = 8;
@@ -30,30 +31,15 @@ describe("crash recovery with real processes", () => {
       asset: { id: "WEFT", name: "Weft", decimals: 0, supplyPerAccount: "1000000000" },
     });
     const recipients = Array.from({ length: 16 }, () => addressOf(generateKeyPair()));
-    const streams: SignedTx[][] = names.map((name) => {
-      const key = accounts[name] as KeyPair;
-      return Array.from({ length: PER_SENDER }, (_, seq) =>
-        signTx(
-          {
-            chainId: genesis.chainId,
-            signer: { alg: key.alg, publicKey: key.publicKey },
-            sequence: seq,
-            expiresAt: 1_000_000,
-            module: "token",
-            method: "transfer",
-            args: {
-              asset: "WEFT",
-              to: recipients[seq % recipients.length] as string,
-              amount: String(1 + (seq % 7)),
-            },
-          },
-          key,
-        ),
-      );
+    // Interleaved so each batch carries every sender's next transactions in order.
+    const all = signedTransfers({
+      chainId: genesis.chainId,
+      asset: "WEFT",
+      senders: names.map((name) => accounts[name] as KeyPair),
+      perSender: PER_SENDER,
+      recipients,
+      amount: (seq) => String(1 + (seq % 7)),
     });
-    // Interleave senders so each batch carries every sender's next transactions in order.
-    const all: SignedTx[] = [];
-    for (let seq = 0; seq < PER_SENDER; seq++) for (const s of streams) all.push(s[seq] as SignedTx);
 
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { advance, certify, nextProposal } from "@weft/consensus";
+import { certify, nextProposal } from "@weft/consensus";
 import {
   addressOf,
   defaultChainParams,
@@ -106,11 +106,10 @@ export async function createTestChain(
     now = genesis.genesisTime + 1000 * (chain.store.head()?.height ?? 0) + 1000,
   ) => {
     const head = chain.app.lastCommitted();
-    const state = { height: head.height, lastCommit: head.commit, lastTime: head.time };
+    const state = { height: head.height, lastCommit: head.commit };
     const block = chain.app.prepareProposal(nextProposal(state, genesis, validator));
     const commit = certify(block, validator, now);
     await chain.app.commitBlock(block, commit);
-    advance(block, commit);
   };
   chain.tx = (signer, method, args, opts = {}) => {
     const address = addressOf(signer);
