@@ -5,6 +5,7 @@ export * from "./block/hash.js";
 export * from "./block/log-entry.js";
 export * from "./block/schema.js";
 export * from "./block/types.js";
+export * from "./block/vote.js";
 export * from "./crypto/hash.js";
 export * from "./crypto/keys.js";
 export * from "./encoding/bytes.js";

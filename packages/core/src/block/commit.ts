@@ -3,6 +3,7 @@ import { concatBytes, utf8 } from "../encoding/bytes.js";
 import { canonicalBytes } from "../encoding/canonical.js";
 import { WeftError } from "../errors.js";
 import type { CommitCertificate, CommitSignature, Validator } from "./types.js";
+import type { VoteBody } from "./vote.js";
 
 export type CommitErrorCode =
   | "COMMIT_WRONG_CHAIN"
@@ -30,7 +31,8 @@ export interface Precommit {
 
 const VOTE_DOMAIN = utf8("WEFT/vote/v1\n");
 
-export function voteSignBytes(vote: Precommit): Uint8Array {
+/** Sign bytes of any vote (prevote or precommit; `blockHash` null for nil). */
+export function voteSignBytes(vote: Precommit | VoteBody): Uint8Array {
   return concatBytes(VOTE_DOMAIN, canonicalBytes(vote));
 }
 

@@ -1,0 +1,3 @@
+export * from "./network-config.js";
+export * from "./options.js";
+export * from "./types.js";
