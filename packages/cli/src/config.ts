@@ -6,7 +6,7 @@ import { CliError } from "./errors.js";
 /** `<home>/config.json`: any subset of NodeOptions. */
 export type NodeConfig = { [K in keyof NodeOptions]?: Partial<NodeOptions[K]> };
 
-type FieldType = "string" | "boolean" | "count" | "port" | readonly string[];
+type FieldType = "string" | "boolean" | "count" | "port" | "channel-limits" | readonly string[];
 
 export const LOG_LEVELS: readonly NodeOptions["log"]["level"][] = [
   "fatal",
@@ -31,7 +31,27 @@ const SPEC: { [K in keyof NodeOptions]: { [F in keyof NodeOptions[K]]-?: FieldTy
     wsMaxClients: "count",
   },
   mempool: { maxTxs: "count", maxBytes: "count", maxSequenceGap: "count", verifyThreads: "count" },
-  consensus: { blockIntervalMs: "count", emptyBlocks: "boolean" },
+  consensus: {
+    engine: ["auto", "solo", "tendermint"],
+    blockIntervalMs: "count",
+    emptyBlocks: "boolean",
+    emptyBlockIntervalMs: "count",
+    timeoutProposeMs: "count",
+    timeoutVoteMs: "count",
+    timeoutDeltaMs: "count",
+    regossipIntervalMs: "count",
+    statusIntervalMs: "count",
+  },
+  p2p: {
+    host: "string",
+    port: "port",
+    maxFrameBytes: "channel-limits",
+    reconnectInitialMs: "count",
+    reconnectMaxMs: "count",
+    handshakeTimeoutMs: "count",
+    banMs: "count",
+    maxQueuedBytes: "count",
+  },
   log: { level: LOG_LEVELS },
 };
 
@@ -69,6 +89,12 @@ function typeProblem(type: FieldType, v: unknown): string | undefined {
       return Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= 65_535
         ? undefined
         : "an integer 0..65535";
+    case "channel-limits":
+      return isObject(v) &&
+        Object.keys(v).length === 3 &&
+        ["consensus", "mempool", "sync"].every((c) => Number.isSafeInteger(v[c]) && (v[c] as number) >= 1024)
+        ? undefined
+        : 'an object {"consensus", "mempool", "sync"} of byte limits (each at least 1024)';
   }
   return undefined;
 }

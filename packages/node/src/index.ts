@@ -8,6 +8,7 @@ export * from "./audit/audit.js";
 export * from "./audit/block-check.js";
 export * from "./audit/rebuild.js";
 export * from "./config/home.js";
+export * from "./config/network-home.js";
 export * from "./errors.js";
 export * from "./mempool/mempool.js";
 export * from "./metrics/metrics.js";

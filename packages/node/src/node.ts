@@ -1,4 +1,6 @@
-import { addressOf, type Genesis, genesisHash, type KeyPair } from "@weft/core";
+import { join } from "node:path";
+import { addressOf, type Genesis, genesisHash, type KeyPair, type SignedVote, signTx } from "@weft/core";
+import { createP2PHost, type NetworkConfig, type P2PHost, type TlsIdentity } from "@weft/p2p";
 import type { FastifyInstance } from "fastify";
 import { type Logger, pino } from "pino";
 import { createApiServer } from "./api/server.js";
@@ -6,8 +8,13 @@ import { Application } from "./app/application.js";
 import { buildGenesisState } from "./app/genesis-state.js";
 import type { Module } from "./app/module.js";
 import { ModuleRegistry } from "./app/registry.js";
+import { BftDriver } from "./consensus/bft-driver.js";
+import type { WalRecordOf } from "./consensus/bft-ports.js";
+import { PrivValidator } from "./consensus/privval.js";
 import { SoloDriver } from "./consensus/solo-driver.js";
+import { openWal } from "./consensus/wal.js";
 import { NodeError } from "./errors.js";
+import { MempoolGossip } from "./mempool/gossip.js";
 import { Mempool } from "./mempool/mempool.js";
 import { SignatureVerifier } from "./mempool/verifier.js";
 import { createMetrics, type Metrics } from "./metrics/metrics.js";
@@ -22,6 +29,10 @@ export interface WeftNode {
   readonly store: ChainStore;
   readonly metrics: Metrics;
   readonly log: Logger;
+  /** The BFT driver, when this node runs Tendermint (undefined for the solo engine). */
+  readonly consensus: BftDriver | undefined;
+  /** The peer-to-peer host, when this node runs Tendermint. */
+  readonly p2p: P2PHost | undefined;
   /** The API's base URL once `start` has bound it. */
   url: string | undefined;
   start(): Promise<void>;
@@ -34,6 +45,15 @@ export interface CreateNodeParams {
   options: NodeOptionsInput;
   modules?: readonly Module[];
   logger?: Logger;
+  /** The peer book and this node's TLS identity; required by the Tendermint engine. */
+  network?: NodeNetwork;
+}
+
+export interface NodeNetwork {
+  config: NetworkConfig;
+  /** This node's id in the peer book (the CN of its TLS certificate). */
+  nodeId: string;
+  identity: TlsIdentity;
 }
 
 /** Opens storage (writing the genesis state on first start) and wires mempool, engine and API. */
@@ -57,14 +77,21 @@ export async function createNode(params: CreateNodeParams): Promise<WeftNode> {
   const app = new Application(genesis, registry, store, mempool);
   const verifier = new SignatureVerifier(options.mempool.verifyThreads);
   const service = new LocalNodeService(genesis, app, store, metrics, log, verifier);
-  const driver = new SoloDriver(
-    app,
-    genesis,
-    validatorKey,
-    options.consensus,
-    log.child({ module: "consensus" }),
-  );
-  service.onAdmitted = () => driver.notify();
+  const engine = resolveEngine(options.consensus.engine, params.network);
+  let bft: { driver: BftDriver; host: P2PHost; gossip: MempoolGossip; closeWal(): void } | undefined;
+  let solo: SoloDriver | undefined;
+  if (engine === "tendermint") {
+    bft = createBft(params, options, app, service, metrics, log, store);
+    const { driver, gossip } = bft;
+    service.onAdmitted = (txs, source) => {
+      if (source === "client") gossip.relay(txs);
+      driver.notify();
+    };
+  } else {
+    const driver = new SoloDriver(app, genesis, validatorKey, options.consensus, log.child({ module: "consensus" }));
+    solo = driver;
+    service.onAdmitted = () => driver.notify();
+  }
   let api: FastifyInstance | undefined;
 
   const node: WeftNode = {
@@ -73,6 +100,8 @@ export async function createNode(params: CreateNodeParams): Promise<WeftNode> {
     store,
     metrics,
     log,
+    consensus: bft?.driver,
+    p2p: bft?.host,
     url: undefined,
     async start() {
       const server = await createApiServer(service, options.api, {
@@ -82,12 +111,23 @@ export async function createNode(params: CreateNodeParams): Promise<WeftNode> {
       api = server;
       const address = await server.listen({ host: options.api.host, port: options.api.port });
       node.url = address.replace("[::1]", "127.0.0.1");
-      driver.start();
-      log.info({ url: node.url, height: store.head()?.height }, "node started");
+      if (bft) {
+        await bft.host.start();
+        bft.gossip.start();
+        await bft.driver.start();
+      }
+      solo?.start();
+      log.info({ url: node.url, height: store.head()?.height, engine }, "node started");
     },
     async stop() {
       await api?.close();
-      await driver.stop();
+      await solo?.stop();
+      if (bft) {
+        bft.gossip.stop();
+        await bft.driver.stop();
+        await bft.host.stop();
+        bft.closeWal();
+      }
       await verifier.close();
       await store.close();
       log.info("node stopped");
@@ -109,4 +149,82 @@ async function openChain(store: ChainStore, genesis: Genesis, registry: ModuleRe
     const state = buildGenesisState(genesis, registry);
     await store.commitGenesis(expected, genesis.genesisTime, { ...state });
   }
+}
+
+function resolveEngine(
+  engine: NodeOptions["consensus"]["engine"],
+  network: NodeNetwork | undefined,
+): "solo" | "tendermint" {
+  if (engine === "tendermint" && !network) {
+    throw new NodeError({
+      code: "NODE_BAD_CONFIG",
+      message: "the tendermint engine needs a network (network.json and this node's TLS identity)",
+    });
+  }
+  if (engine === "auto") return network ? "tendermint" : "solo";
+  return engine;
+}
+
+/** The BFT engine with its WAL, double-sign guard, mutual-TLS host, block sync and gossip. */
+function createBft(
+  params: CreateNodeParams,
+  options: NodeOptions,
+  app: Application,
+  service: LocalNodeService,
+  metrics: Metrics,
+  log: Logger,
+  store: ChainStore,
+) {
+  const network = params.network as NodeNetwork;
+  const { genesis, validatorKey } = params;
+  const host = createP2PHost({
+    self: network.nodeId,
+    network: network.config,
+    identity: network.identity,
+    chainId: genesis.chainId,
+    genesisHash: store.genesisHash() ?? genesisHash(genesis),
+    options: options.p2p,
+    log: log.child({ module: "p2p" }),
+  });
+  const consensusDir = join(options.storage.dataDir, "consensus");
+  const { records, wal } = openWal(join(consensusDir, "wal"), log.child({ module: "wal" }));
+  const self = addressOf(validatorKey);
+  let evidenceSequence = 0;
+  const reportEquivocation = (a: SignedVote, b: SignedVote) => {
+    const height = app.lastCommitted().height;
+    evidenceSequence = Math.max(evidenceSequence, app.nextSequence(self));
+    const tx = signTx(
+      {
+        chainId: genesis.chainId,
+        signer: { alg: validatorKey.alg, publicKey: validatorKey.publicKey },
+        sequence: evidenceSequence++,
+        expiresAt: height + 1_000,
+        module: "evidence",
+        method: "submit",
+        args: { a: { ...a }, b: { ...b } },
+      },
+      validatorKey,
+    );
+    service.submitTxs([tx]).then(
+      ([outcome]) => {
+        if (!outcome?.accepted) log.warn({ error: outcome?.error?.message }, "evidence transaction refused");
+      },
+      (e: unknown) => log.error({ err: e }, "submitting evidence failed"),
+    );
+  };
+  const driver = new BftDriver({
+    app,
+    genesis,
+    self,
+    signer: new PrivValidator(validatorKey, consensusDir),
+    wal,
+    walRecords: records as WalRecordOf[],
+    network: host,
+    options: options.consensus,
+    metrics,
+    log: log.child({ module: "consensus" }),
+    onEquivocation: reportEquivocation,
+  });
+  const gossip = new MempoolGossip(host, service, metrics, log.child({ module: "mempool" }));
+  return { driver, host, gossip, closeWal: () => wal.close() };
 }

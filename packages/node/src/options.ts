@@ -1,5 +1,6 @@
 import { type ApiOptions, defaultApiOptions } from "./api/options.js";
-import { defaultSoloOptions, type SoloOptions } from "./consensus/options.js";
+import { type P2POptions, defaultP2POptions } from "@weft/p2p";
+import { type ConsensusOptions, defaultConsensusOptions } from "./consensus/options.js";
 import { defaultMempoolOptions, type MempoolOptions } from "./mempool/options.js";
 import { defaultStorageOptions, type StorageOptions } from "./storage/options.js";
 
@@ -8,7 +9,8 @@ export interface NodeOptions {
   storage: StorageOptions;
   api: ApiOptions;
   mempool: MempoolOptions;
-  consensus: SoloOptions;
+  consensus: ConsensusOptions;
+  p2p: P2POptions;
   log: { level: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent" };
 }
 
@@ -21,7 +23,8 @@ export function resolveNodeOptions(input: NodeOptionsInput): NodeOptions {
     storage: { ...defaultStorageOptions, ...input.storage },
     api: { ...defaultApiOptions, ...input.api },
     mempool: { ...defaultMempoolOptions, ...input.mempool },
-    consensus: { ...defaultSoloOptions, ...input.consensus },
+    consensus: { ...defaultConsensusOptions, ...input.consensus },
+    p2p: { ...defaultP2POptions, ...input.p2p },
     log: { level: "info", ...input.log },
   };
 }

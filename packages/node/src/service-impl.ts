@@ -34,6 +34,9 @@ import type {
 import type { ChainStore } from "./storage/chain-store.js";
 
 const HASH = /^[0-9a-f]{64}$/;
+
+/** Where a submitted transaction came from: an API client, or a peer relaying its mempool. */
+export type TxSource = "client" | "peer";
 const MAX_KEY_LENGTH = 1024;
 
 /** NodeService over the application, store and mempool of one node. */
@@ -43,7 +46,8 @@ export class LocalNodeService implements NodeService {
   private readonly listeners = new Set<(event: NodeEvent) => void>();
   private readonly waiters = new Map<string, Set<(status: TxStatus) => void>>();
   private lastBlockAt: number | null = null;
-  onAdmitted: () => void = () => {};
+  /** Called with the transactions a submission added to the mempool, and where they came from. */
+  onAdmitted: (txs: DecodedTx[], source: TxSource) => void = () => {};
 
   constructor(
     readonly genesis: Genesis,
@@ -59,7 +63,7 @@ export class LocalNodeService implements NodeService {
     this.metrics.height.set(store.head()?.height ?? 0);
   }
 
-  async submitTxs(inputs: readonly unknown[]): Promise<SubmitOutcome[]> {
+  async submitTxs(inputs: readonly unknown[], source: TxSource = "client"): Promise<SubmitOutcome[]> {
     const head = this.app.lastCommitted();
     const ctx = {
       chainId: this.chainId,
@@ -93,10 +97,12 @@ export class LocalNodeService implements NodeService {
     });
     const valid = await this.verifier.verify(checked.map((c) => c.decoded));
     const latest = { ...ctx, height: this.app.lastCommitted().height };
+    const admitted: DecodedTx[] = [];
     checked.forEach(({ slot, decoded }, i) => {
       try {
         if (!valid[i]) throw badSignature();
         this.app.mempool.insert(decoded, latest);
+        admitted.push(decoded);
         outcomes[slot] = { hash: decoded.hash, accepted: true };
       } catch (e) {
         outcomes[slot] = reject(e, decoded.hash);
@@ -104,7 +110,7 @@ export class LocalNodeService implements NodeService {
     });
     this.metrics.mempoolSize.set(this.app.mempool.size);
     this.metrics.mempoolBytes.set(this.app.mempool.sizeBytes);
-    if (outcomes.some((o) => o.accepted)) this.onAdmitted();
+    if (admitted.length > 0) this.onAdmitted(admitted, source);
     return outcomes;
   }
 

@@ -69,3 +69,41 @@ export const GenesisSchema = Type.Object(
   },
   { additionalProperties: false, $id: "Genesis" },
 );
+
+export const SignedVoteSchema = Type.Object(
+  {
+    type: Type.Union([Type.Literal("prevote"), Type.Literal("precommit")]),
+    chainId: ChainIdSchema,
+    height: Height,
+    round: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+    blockHash: Type.Union([HexString(32), Type.Null()]),
+    timestamp: Count,
+    validator: AddressSchema,
+    signature: HexString(64),
+  },
+  { additionalProperties: false, $id: "SignedVote" },
+);
+
+export const SignedProposalSchema = Type.Object(
+  {
+    type: Type.Literal("proposal"),
+    chainId: ChainIdSchema,
+    height: Height,
+    round: Type.Integer({ minimum: 0, maximum: 1_000_000 }),
+    blockHash: HexString(32),
+    validRound: Type.Integer({ minimum: -1, maximum: 1_000_000 }),
+    proposer: AddressSchema,
+    signature: HexString(64),
+  },
+  { additionalProperties: false, $id: "SignedProposal" },
+);
+
+/** A block as carried between nodes; transactions are decoded and checked one by one afterwards. */
+export const BlockSchema = Type.Object(
+  {
+    header: BlockHeaderSchema,
+    txs: Type.Array(Type.Unknown(), { maxItems: 1_000_000 }),
+    lastCommit: Type.Union([CommitCertificateSchema, Type.Null()]),
+  },
+  { additionalProperties: false, $id: "Block" },
+);

@@ -13,6 +13,7 @@ import {
   verifyTxSignature,
 } from "@weft/core";
 import type { Mempool } from "../mempool/mempool.js";
+import { blockLinkProblem } from "./block-links.js";
 import type { ChainStore } from "../storage/chain-store.js";
 import { type ExecutedBlock, executeBlock, sequenceKey } from "./executor.js";
 import type { ModuleRegistry } from "./registry.js";
@@ -58,11 +59,16 @@ export class Application implements ConsensusApplication {
   }
 
   processProposal(block: Block): boolean {
+    return this.proposalProblem(block) === undefined;
+  }
+
+  /** Why a block from elsewhere cannot follow the head, or undefined when it executes to its header. */
+  proposalProblem(block: Block): string | undefined {
     try {
       const head = this.lastCommitted();
-      if (block.header.height !== head.height + 1 || block.header.previousBlockHash !== head.blockHash)
-        return false;
-      const txs = block.txs.map((tx) => decodeVerified(tx, this.genesis.params.maxTxBytes));
+      const link = blockLinkProblem(this.genesis, block, head.height + 1, head.blockHash);
+      if (link) return `${link.field} ${link.message}`;
+      const txs = block.txs.map((tx) => this.decodeKnown(tx));
       const executed = this.execute(
         {
           height: block.header.height,
@@ -73,10 +79,29 @@ export class Application implements ConsensusApplication {
         txs,
         "replay",
       );
-      return canonicalString(executed.block) === canonicalString(block);
-    } catch {
-      return false;
+      return canonicalString(executed.block) === canonicalString(block)
+        ? undefined
+        : "the block does not execute to its header";
+    } catch (e) {
+      return e instanceof Error ? e.message : "the block could not be decoded";
     }
+  }
+
+  /**
+   * A transaction already admitted to the mempool had its signature checked there: reuse that
+   * verdict when the bytes are identical (same body hash and same signature), else verify here.
+   */
+  private decodeKnown(input: unknown): DecodedTx {
+    const decoded = decodeTx(input, this.genesis.params.maxTxBytes);
+    const pooled = this.mempool.get(decoded.hash);
+    if (pooled && pooled.tx.signature === decoded.tx.signature) return decoded;
+    if (!verifyTxSignature(decoded.tx)) {
+      throw new TxError({
+        code: "TX_BAD_SIGNATURE",
+        message: `transaction ${decoded.hash} has an invalid signature`,
+      });
+    }
+    return decoded;
   }
 
   async commitBlock(block: Block, commit: CommitCertificate): Promise<void> {

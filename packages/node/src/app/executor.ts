@@ -130,6 +130,7 @@ export function executeBlock(
           sender,
           signer: tx.body.signer,
           txHash: hash,
+          validators: genesis.validators,
           state: state.scoped(tx.body.module),
           emit: (type, attributes) =>
             events.push(event(chainId, input.height, index, events.length, tx.body.module, type, attributes)),

@@ -1,5 +1,5 @@
 import type { Static, TSchema } from "@sinclair/typebox";
-import type { CanonicalValue, PublicKeyInfo } from "@weft/core";
+import type { CanonicalValue, PublicKeyInfo, Validator } from "@weft/core";
 
 /** A module's view of state: keys are relative to the module's namespace ("token/…"). */
 export interface ModuleState {
@@ -17,6 +17,8 @@ export interface TxContext {
   readonly sender: string;
   readonly signer: PublicKeyInfo;
   readonly txHash: string;
+  /** The chain's validator set (the genesis set: it does not change yet). */
+  readonly validators: readonly Validator[];
   readonly state: ModuleState;
   emit(type: string, attributes: { [key: string]: CanonicalValue }): void;
 }

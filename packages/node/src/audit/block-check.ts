@@ -2,17 +2,14 @@ import {
   type Block,
   blockHash,
   type CommitCertificate,
-  commitHash,
   type DecodedTx,
   type Genesis,
-  medianCommitTime,
   parseCanonical,
-  validatorSetHash,
   verifyCommit,
   WeftError,
-  ZERO_HASH,
 } from "@weft/core";
 import { decodeVerified } from "../app/application.js";
+import { blockLinkProblem } from "../app/block-links.js";
 import { type ExecutedBlock, type ExecutionBase, executeBlock } from "../app/executor.js";
 import type { ModuleRegistry } from "../app/registry.js";
 
@@ -57,40 +54,9 @@ export function checkStoredBlock(
   } catch (e) {
     throw fail(height, "block", `unreadable (${(e as Error).message})`);
   }
-  const h = block?.header;
-  if (!h || typeof h !== "object") throw fail(height, "header", "missing");
-  if (h.height !== height) throw fail(height, "header.height", `is ${h.height}`);
-  if (h.chainId !== genesis.chainId) throw fail(height, "header.chainId", `is ${h.chainId}`);
-  if (h.version !== 1) throw fail(height, "header.version", `is ${h.version}`);
-  if (h.previousBlockHash !== previousHash)
-    throw fail(height, "header.previousBlockHash", "does not match the previous block");
-  if (h.validatorSetHash !== validatorSetHash(genesis.validators))
-    throw fail(height, "header.validatorSetHash", "is not the genesis set");
-  if (!genesis.validators.some((v) => v.address === h.proposer))
-    throw fail(height, "header.proposer", "is not a validator");
-  if (height === 1) {
-    if (block.lastCommit !== null || h.lastCommitHash !== ZERO_HASH)
-      throw fail(height, "lastCommit", "must be empty at height 1");
-    if (h.time !== genesis.genesisTime)
-      throw fail(height, "header.time", "must be the genesis time at height 1");
-  } else {
-    if (!block.lastCommit) throw fail(height, "lastCommit", "missing");
-    try {
-      verifyCommit(
-        block.lastCommit,
-        { chainId: genesis.chainId, height: height - 1, blockHash: previousHash },
-        genesis.validators,
-      );
-    } catch (e) {
-      throw fail(height, "lastCommit", (e as Error).message);
-    }
-    if (h.lastCommitHash !== commitHash(block.lastCommit))
-      throw fail(height, "header.lastCommitHash", "does not match lastCommit");
-    if (h.time !== medianCommitTime(block.lastCommit, genesis.validators))
-      throw fail(height, "header.time", "is not the BFT time of lastCommit");
-  }
-  if (!Array.isArray(block.txs) || block.txs.length !== h.txCount)
-    throw fail(height, "header.txCount", "does not match the transactions");
+  const problem = blockLinkProblem(genesis, block, height, previousHash);
+  if (problem) throw fail(height, problem.field, problem.message);
+  const h = block.header;
   const txs = block.txs.map((tx, i) => {
     try {
       return decodeVerified(tx, genesis.params.maxTxBytes);

@@ -20,7 +20,13 @@ import { NodeError } from "../errors.js";
  *   node-key.json   this node's validator key (weft-key/v1)
  *   config.json     overrides of the default options (optional)
  *   keys/*.json     account keys created by `weft init` / `weft keys`
- *   data/           LMDB storage
+ *   data/           LMDB storage (and data/consensus/: the WAL and the double-sign guard)
+ * and, for a node of a multi-organisation network (`weft init --orgs N`):
+ *   network.json    the peer book: organisations, their CA certificates, node addresses
+ *   tls/node.crt    this node's TLS certificate, issued by its organisation's CA
+ *   tls/node.key    its private key
+ *   tls/ca.crt      the organisation's CA certificate
+ *   ca/ca.key       the organisation CA's private key (move it offline in production)
  */
 export const homePaths = (home: string) => ({
   genesis: join(home, "genesis.json"),
@@ -28,6 +34,11 @@ export const homePaths = (home: string) => ({
   config: join(home, "config.json"),
   keys: join(home, "keys"),
   data: join(home, "data"),
+  network: join(home, "network.json"),
+  tlsCert: join(home, "tls", "node.crt"),
+  tlsKey: join(home, "tls", "node.key"),
+  caCert: join(home, "tls", "ca.crt"),
+  caKey: join(home, "ca", "ca.key"),
 });
 
 export interface KeyFile {
@@ -99,6 +110,19 @@ export function initHome(
   const nodeKey = generateKeyPair(options.keyAlg ?? "ed25519");
   const accounts: Record<string, KeyPair> = {};
   for (const name of options.accounts) accounts[name] = generateKeyPair(options.keyAlg ?? "ed25519");
+  const genesis = buildGenesis(options, [{ name: "validator-0", key: nodeKey }], accounts);
+  writeKeyFile(paths.nodeKey, nodeKey);
+  for (const [name, key] of Object.entries(accounts)) writeKeyFile(join(paths.keys, `${name}.json`), key);
+  writeGenesis(paths.genesis, genesis);
+  return { genesis, accounts };
+}
+
+/** A genesis with the given validators (power 10 each) and funded accounts. */
+export function buildGenesis(
+  options: InitOptions,
+  validators: { name: string; key: KeyPair }[],
+  accounts: Record<string, KeyPair>,
+): Genesis {
   const addresses = Object.values(accounts).map((k) => addressOf(k));
   const first = addresses[0];
   const appState: Genesis["appState"] = {
@@ -124,22 +148,20 @@ export function initHome(
   const genesis: Genesis = {
     chainId: options.chainId,
     genesisTime: options.genesisTime ?? Date.now(),
-    validators: [
-      {
-        address: addressOf(nodeKey),
-        publicKey: { alg: nodeKey.alg, publicKey: nodeKey.publicKey },
-        power: 10,
-        name: "validator-0",
-      },
-    ],
+    validators: validators.map((v) => ({
+      address: addressOf(v.key),
+      publicKey: { alg: v.key.alg, publicKey: v.key.publicKey },
+      power: 10,
+      name: v.name,
+    })),
     params: { ...defaultChainParams },
     appState,
   };
-  parseGenesis(genesis);
-  writeKeyFile(paths.nodeKey, nodeKey);
-  for (const [name, key] of Object.entries(accounts)) writeKeyFile(join(paths.keys, `${name}.json`), key);
-  writeFileSync(paths.genesis, `${JSON.stringify(JSON.parse(canonicalString(genesis)), null, 2)}\n`);
-  return { genesis, accounts };
+  return parseGenesis(genesis);
+}
+
+export function writeGenesis(path: string, genesis: Genesis): void {
+  writeFileSync(path, `${JSON.stringify(JSON.parse(canonicalString(genesis)), null, 2)}\n`);
 }
 
 export function readGenesis(path: string): Genesis {

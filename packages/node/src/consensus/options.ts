@@ -1,11 +1,39 @@
-export interface SoloOptions {
-  /** Shortest time between the starts of two blocks. */
+export interface ConsensusOptions {
+  /**
+   * "solo" makes blocks alone (one validator, no network); "tendermint" runs BFT consensus with
+   * the peers of network.json; "auto" picks tendermint when a network is configured.
+   */
+  engine: "auto" | "solo" | "tendermint";
+  /** Shortest time between the starts of two blocks (Tendermint: the wait after a commit). */
   blockIntervalMs: number;
   /** Also make blocks with no transactions (every `blockIntervalMs`). */
   emptyBlocks: boolean;
+  /**
+   * Without `emptyBlocks`, the BFT engine still makes an empty block after this long, so the
+   * last block's commit certificate reaches the chain and a stalled network is visible.
+   */
+  emptyBlockIntervalMs: number;
+  /** Round timeouts: base + round × delta, so rounds eventually outlast any network delay. */
+  timeoutProposeMs: number;
+  timeoutVoteMs: number;
+  timeoutDeltaMs: number;
+  /** While a height makes no progress, own votes and the proposal are re-sent this often. */
+  regossipIntervalMs: number;
+  /** How often a node tells its peers its height (block sync starts from this). */
+  statusIntervalMs: number;
 }
 
-export const defaultSoloOptions: SoloOptions = {
+export const defaultConsensusOptions: ConsensusOptions = {
+  engine: "auto",
   blockIntervalMs: 100,
   emptyBlocks: false,
+  emptyBlockIntervalMs: 30_000,
+  timeoutProposeMs: 2_000,
+  timeoutVoteMs: 1_000,
+  timeoutDeltaMs: 500,
+  regossipIntervalMs: 1_000,
+  statusIntervalMs: 1_000,
 };
+
+/** The part of the options the single-validator engine reads. */
+export type SoloOptions = Pick<ConsensusOptions, "blockIntervalMs" | "emptyBlocks">;

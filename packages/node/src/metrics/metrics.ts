@@ -61,6 +61,46 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       registers,
     }),
     wsClients: new Gauge({ name: "weft_ws_clients", help: "Open WebSocket event subscriptions", registers }),
+    consensusRound: new Gauge({
+      name: "weft_consensus_round",
+      help: "Round of the height being decided (0 when the first proposal succeeds)",
+      registers,
+    }),
+    consensusRoundChanges: new Counter({
+      name: "weft_consensus_round_changes_total",
+      help: "Rounds that failed and were followed by another round at the same height",
+      registers,
+    }),
+    consensusMissingVotes: new Counter({
+      name: "weft_consensus_missing_precommits_total",
+      help: "Decided heights whose commit certificate lacks this validator's precommit",
+      labelNames: ["validator"] as const,
+      registers,
+    }),
+    consensusEquivocations: new Counter({
+      name: "weft_consensus_equivocations_total",
+      help: "Double-signing detected, by validator",
+      labelNames: ["validator"] as const,
+      registers,
+    }),
+    consensusInvalidMessages: new Counter({
+      name: "weft_consensus_invalid_messages_total",
+      help: "Consensus, sync or mempool messages refused from peers, by reason",
+      labelNames: ["reason"] as const,
+      registers,
+    }),
+    peers: new Gauge({ name: "weft_p2p_peers", help: "Connected peers", registers }),
+    syncedBlocks: new Counter({
+      name: "weft_sync_blocks_total",
+      help: "Blocks applied from peers by block sync (each certificate verified)",
+      registers,
+    }),
+    gossipedTxs: new Counter({
+      name: "weft_mempool_gossip_txs_total",
+      help: "Transactions received from peers, by outcome",
+      labelNames: ["outcome"] as const,
+      registers,
+    }),
   };
 }
 

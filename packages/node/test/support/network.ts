@@ -1,0 +1,109 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { KeyPair } from "@weft/core";
+import type { Logger } from "pino";
+import {
+  createNode,
+  homePaths,
+  type InitNetworkReport,
+  initNetwork,
+  type NodeOptionsInput,
+  readGenesis,
+  readKeyFile,
+  readNodeNetwork,
+  type WeftNode,
+} from "../../src/index.js";
+import { freePort } from "../e2e/support/process.js";
+
+/** Fast timeouts for tests on loopback; production defaults are in consensus/options.ts. */
+export const FAST_CONSENSUS: NodeOptionsInput["consensus"] = {
+  timeoutProposeMs: 800,
+  timeoutVoteMs: 300,
+  timeoutDeltaMs: 200,
+  blockIntervalMs: 20,
+  regossipIntervalMs: 500,
+  statusIntervalMs: 300,
+  emptyBlockIntervalMs: 2_000,
+};
+
+export interface TestNetwork {
+  root: string;
+  report: InitNetworkReport;
+  accounts: Record<string, KeyPair>;
+  nodes: (WeftNode | undefined)[];
+  start(i: number): Promise<WeftNode>;
+  stop(i: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** An n-organisation network of in-process nodes talking mutual TLS over 127.0.0.1. */
+export async function createTestNetwork(
+  n: number,
+  opts: { accounts?: string[]; consensus?: NodeOptionsInput["consensus"]; logger?: (i: number) => Logger } = {},
+): Promise<TestNetwork> {
+  const root = mkdtempSync(join(tmpdir(), "weft-net-"));
+  const ports: number[] = [];
+  while (ports.length < n) {
+    const p = await freePort();
+    if (!ports.includes(p)) ports.push(p);
+  }
+  const orgs = Array.from({ length: n }, (_, i) => `org${i + 1}`);
+  // Consecutive peer ports from a free one are very likely free too on a quiet test machine.
+  const report = await initNetwork(root, {
+    chainId: "weft-test",
+    orgs,
+    host: "127.0.0.1",
+    basePeerPort: ports[0] as number,
+    baseApiPort: 0,
+    accounts: opts.accounts ?? ["alice", "bob"],
+    asset: { id: "WEFT", name: "WEFT", decimals: 2, supplyPerAccount: "1000000000" },
+  });
+  const nodes: (WeftNode | undefined)[] = Array.from({ length: n });
+  const net: TestNetwork = {
+    root,
+    report,
+    accounts: report.accounts,
+    nodes,
+    async start(i) {
+      const home = join(root, orgs[i] as string);
+      const paths = homePaths(home);
+      const node = await createNode({
+        genesis: readGenesis(paths.genesis),
+        validatorKey: readKeyFile(paths.nodeKey),
+        network: readNodeNetwork(home),
+        options: {
+          storage: { dataDir: paths.data },
+          api: { host: "127.0.0.1", port: 0 },
+          consensus: { ...FAST_CONSENSUS, ...opts.consensus },
+          p2p: { host: "127.0.0.1", reconnectInitialMs: 50, reconnectMaxMs: 500 },
+          mempool: { verifyThreads: 1 },
+          log: { level: "silent" },
+        },
+        ...(opts.logger ? { logger: opts.logger(i) } : {}),
+      });
+      await node.start();
+      nodes[i] = node;
+      return node;
+    },
+    async stop(i) {
+      const node = nodes[i];
+      nodes[i] = undefined;
+      await node?.stop();
+    },
+    async close() {
+      await Promise.all(nodes.map((_, i) => net.stop(i)));
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+  return net;
+}
+
+/** Polls until `check` holds or the time runs out (then throws with `what`). */
+export async function until(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
