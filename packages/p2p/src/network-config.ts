@@ -3,6 +3,9 @@
  * which organisations exist, the CA certificate each one issues node certificates from, and
  * where each node listens for peers. Only nodes listed here may connect.
  */
+import { X509Certificate } from "node:crypto";
+import { P2PError } from "./errors.js";
+
 export interface NetworkNode {
   /** Unique node id; equals the CN of the node's TLS certificate, e.g. "org1-node". */
   id: string;
@@ -26,4 +29,103 @@ export interface NetworkConfig {
   type: "weft-network/v1";
   chainId: string;
   orgs: NetworkOrg[];
+}
+
+/** Parses network.json strictly: anything unexpected is refused with the path that holds it. */
+export function parseNetworkConfig(value: unknown): NetworkConfig {
+  const root = record(value, "$", ["type", "chainId", "orgs"]);
+  if (root.type !== "weft-network/v1") fail("type", 'must be "weft-network/v1"');
+  const chainId = nonEmptyString(root.chainId, "chainId");
+  const orgs = nonEmptyArray(root.orgs, "orgs").map((org, i) => parseOrg(org, `orgs[${i}]`));
+  const seen = { org: new Set<string>(), ca: new Set<string>(), id: new Set<string>() };
+  const seenAddress = new Set<string>();
+  const seenValidator = new Set<string>();
+  orgs.forEach((org, i) => {
+    unique(seen.org, org.name, `orgs[${i}].name`, "organisation name");
+    unique(seen.ca, new X509Certificate(org.caCert).fingerprint256, `orgs[${i}].caCert`, "CA certificate");
+    org.nodes.forEach((node, j) => {
+      const path = `orgs[${i}].nodes[${j}]`;
+      unique(seen.id, node.id, `${path}.id`, "node id");
+      unique(seenAddress, `${node.host.toLowerCase()}:${node.port}`, `${path}.port`, "host:port");
+      if (node.validator !== undefined)
+        unique(seenValidator, node.validator, `${path}.validator`, "validator");
+    });
+  });
+  return { type: "weft-network/v1", chainId, orgs };
+}
+
+export function findNode(
+  config: NetworkConfig,
+  id: string,
+): { org: NetworkOrg; node: NetworkNode } | undefined {
+  for (const org of config.orgs) {
+    const node = org.nodes.find((n) => n.id === id);
+    if (node) return { org, node };
+  }
+  return undefined;
+}
+
+export function allNodes(config: NetworkConfig): { org: NetworkOrg; node: NetworkNode }[] {
+  return config.orgs.flatMap((org) => org.nodes.map((node) => ({ org, node })));
+}
+
+function parseOrg(value: unknown, path: string): NetworkOrg {
+  const o = record(value, path, ["name", "caCert", "nodes"]);
+  const name = nonEmptyString(o.name, `${path}.name`);
+  const caCert = nonEmptyString(o.caCert, `${path}.caCert`);
+  let ca: X509Certificate;
+  try {
+    ca = new X509Certificate(caCert);
+  } catch {
+    fail(`${path}.caCert`, "is not a PEM X.509 certificate");
+  }
+  if (!ca.ca) fail(`${path}.caCert`, "is not a CA certificate (basicConstraints CA:true)");
+  const nodes = nonEmptyArray(o.nodes, `${path}.nodes`).map((n, j) => parseNode(n, `${path}.nodes[${j}]`));
+  return { name, caCert, nodes };
+}
+
+function parseNode(value: unknown, path: string): NetworkNode {
+  const o = record(value, path, ["id", "host", "port", "validator"]);
+  const node: NetworkNode = {
+    id: nonEmptyString(o.id, `${path}.id`),
+    host: nonEmptyString(o.host, `${path}.host`),
+    port: port(o.port, `${path}.port`),
+  };
+  if (o.validator !== undefined) node.validator = nonEmptyString(o.validator, `${path}.validator`);
+  return node;
+}
+
+function record(value: unknown, path: string, allowed: string[]): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) fail(path, "must be an object");
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) fail(path === "$" ? key : `${path}.${key}`, "is not a known field");
+  }
+  return value as Record<string, unknown>;
+}
+
+function nonEmptyString(value: unknown, path: string): string {
+  if (typeof value !== "string" || value.trim() === "") fail(path, "must be a non-empty string");
+  if (value !== value.trim()) fail(path, "must not start or end with whitespace");
+  return value;
+}
+
+function nonEmptyArray(value: unknown, path: string): unknown[] {
+  if (!Array.isArray(value) || value.length === 0) fail(path, "must be a non-empty array");
+  return value;
+}
+
+function port(value: unknown, path: string): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > 65_535) {
+    fail(path, "must be an integer port in 1..65535");
+  }
+  return value;
+}
+
+function unique(seen: Set<string>, key: string, path: string, what: string): void {
+  if (seen.has(key)) fail(path, `duplicate ${what} "${key}"`);
+  seen.add(key);
+}
+
+function fail(path: string, problem: string): never {
+  throw new P2PError({ code: "P2P_BAD_NETWORK_CONFIG", message: `network config: ${path} ${problem}`, path });
 }

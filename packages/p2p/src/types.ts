@@ -11,5 +11,7 @@ export interface TlsIdentity {
 }
 
 export type PeerHandler = (peerId: string, message: unknown) => void;
-export type PeerEvent = { type: "connected"; peerId: string } | { type: "disconnected"; peerId: string; reason: string };
+export type PeerEvent =
+  | { type: "connected"; peerId: string }
+  | { type: "disconnected"; peerId: string; reason: string };
 export type Logged = Pick<Logger, "info" | "warn" | "debug" | "error">;
