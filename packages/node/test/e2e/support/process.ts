@@ -17,15 +17,17 @@ export function freePort(): Promise<number> {
 }
 
 /** Starts a node process on 127.0.0.1 and resolves once its API answers. */
-export async function startNodeProcess(home: string, port: number): Promise<ChildProcess> {
+export async function startNodeProcess(
+  home: string,
+  port: number,
+  env: Record<string, string> = {},
+): Promise<ChildProcess> {
   // WEFT_NODE_FLAGS lets a profiling run pass e.g. --cpu-prof to the node process.
   const flags = process.env.WEFT_NODE_FLAGS?.split(" ").filter(Boolean) ?? [];
   const child = spawn(
     process.execPath,
     [...flags, "--conditions=weft-source", "--import", "tsx", NODE_MAIN, home, String(port)],
-    {
-      stdio: ["ignore", "pipe", "pipe"],
-    },
+    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } },
   );
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => {
