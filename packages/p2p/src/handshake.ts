@@ -16,7 +16,7 @@ export function helloMismatch(received: unknown, expected: Hello): string | unde
   if (typeof received !== "object" || received === null || Array.isArray(received))
     return "hello is not an object";
   const fields = received as Record<string, unknown>;
-  const extra = Object.keys(fields).filter((k) => !(k in expected));
+  const extra = Object.keys(fields).filter((k) => !Object.hasOwn(expected, k));
   if (extra.length > 0) return `hello has unknown fields: ${extra.join(", ")}`;
   for (const key of ["type", "chainId", "genesisHash", "nodeId"] as const) {
     if (fields[key] !== expected[key]) {

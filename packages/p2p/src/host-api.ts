@@ -43,8 +43,12 @@ export interface P2PHost {
   /** Closes the server, every connection and timer; idempotent. */
   stop(): Promise<void>;
   on(channel: ChannelName, handler: PeerHandler): void;
+  /** A replaced connection (peer restarted) reports "disconnected" then "connected". */
   onPeerEvent(handler: (e: PeerEvent) => void): void;
-  /** False when the peer is not connected, or a mempool frame was dropped for backpressure. */
+  /**
+   * False when the peer is not connected, or a mempool frame was dropped for backpressure.
+   * Throws `P2P_UNENCODABLE_MESSAGE` / `P2P_FRAME_TOO_LARGE` for a message no peer would accept.
+   */
   send(peerId: string, channel: ChannelName, message: unknown): boolean;
   /** Encodes once and queues to every connected peer (mempool frames subject to backpressure). */
   broadcast(channel: ChannelName, message: unknown): void;

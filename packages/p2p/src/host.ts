@@ -421,29 +421,22 @@ function checkIdentity(params: P2PHostParams, network: NetworkConfig): tls.Secur
 }
 
 function checkOptions(opts: P2POptions): P2POptions {
-  const positive: (keyof P2POptions)[] = [
-    "reconnectInitialMs",
-    "reconnectMaxMs",
-    "handshakeTimeoutMs",
-    "banMs",
-    "maxQueuedBytes",
-  ];
-  for (const key of positive) {
-    const value = opts[key];
-    if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-      throw new P2PError({
-        code: "P2P_BAD_OPTIONS",
-        message: `p2p option ${key} must be a non-negative number`,
-      });
-    }
+  const bad = (message: string): P2PError => new P2PError({ code: "P2P_BAD_OPTIONS", message });
+  for (const key of ["reconnectInitialMs", "reconnectMaxMs", "handshakeTimeoutMs"] as const) {
+    if (!(opts[key] > 0 && Number.isFinite(opts[key])))
+      throw bad(`p2p option ${key} must be a positive number`);
+  }
+  if (opts.reconnectMaxMs < opts.reconnectInitialMs)
+    throw bad("p2p option reconnectMaxMs is below reconnectInitialMs");
+  for (const key of ["banMs", "maxQueuedBytes"] as const) {
+    if (!(opts[key] >= 0 && Number.isFinite(opts[key])))
+      throw bad(`p2p option ${key} must be a non-negative number`);
   }
   for (const channel of CHANNELS) {
-    if (!(opts.maxFrameBytes[channel] > 0)) {
-      throw new P2PError({
-        code: "P2P_BAD_OPTIONS",
-        message: `p2p option maxFrameBytes.${channel} must be positive`,
-      });
-    }
+    if (!(opts.maxFrameBytes[channel] > 0)) throw bad(`p2p option maxFrameBytes.${channel} must be positive`);
+  }
+  if (opts.port !== undefined && !(Number.isInteger(opts.port) && opts.port >= 0 && opts.port <= 65_535)) {
+    throw bad("p2p option port must be an integer in 0..65535");
   }
   return opts;
 }

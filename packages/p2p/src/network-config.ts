@@ -4,7 +4,13 @@
  * where each node listens for peers. Only nodes listed here may connect.
  */
 import { X509Certificate } from "node:crypto";
+import { isIP } from "node:net";
 import { P2PError } from "./errors.js";
+
+const NODE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** DNS labels; "_" allowed because container runtimes resolve service names that use it. */
+const HOSTNAME =
+  /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*$/;
 
 export interface NetworkNode {
   /** Unique node id; equals the CN of the node's TLS certificate, e.g. "org1-node". */
@@ -87,8 +93,8 @@ function parseOrg(value: unknown, path: string): NetworkOrg {
 function parseNode(value: unknown, path: string): NetworkNode {
   const o = record(value, path, ["id", "host", "port", "validator"]);
   const node: NetworkNode = {
-    id: nonEmptyString(o.id, `${path}.id`),
-    host: nonEmptyString(o.host, `${path}.host`),
+    id: nodeId(o.id, `${path}.id`),
+    host: host(o.host, `${path}.host`),
     port: port(o.port, `${path}.port`),
   };
   if (o.validator !== undefined) node.validator = nonEmptyString(o.validator, `${path}.validator`);
@@ -107,6 +113,20 @@ function nonEmptyString(value: unknown, path: string): string {
   if (typeof value !== "string" || value.trim() === "") fail(path, "must be a non-empty string");
   if (value !== value.trim()) fail(path, "must not start or end with whitespace");
   return value;
+}
+
+/** Node ids are certificate CNs, log fields and metric labels: kept to a plain ASCII set. */
+function nodeId(value: unknown, path: string): string {
+  const id = nonEmptyString(value, path);
+  if (!NODE_ID.test(id)) fail(path, "must be 1-64 of A-Z a-z 0-9 . _ - starting with a letter or digit");
+  return id;
+}
+
+/** A DNS name or an IP address; catches "host:port" and URLs written where a host belongs. */
+function host(value: unknown, path: string): string {
+  const h = nonEmptyString(value, path);
+  if (isIP(h) === 0 && !HOSTNAME.test(h)) fail(path, "must be a DNS name or an IP address");
+  return h;
 }
 
 function nonEmptyArray(value: unknown, path: string): unknown[] {

@@ -95,6 +95,19 @@ describe("parseNetworkConfig", () => {
     expect(() => parseNetworkConfig([])).toThrow(P2PError);
   });
 
+  it("refuses node ids outside the plain ASCII set and hosts that are not a name or an IP", () => {
+    for (const id of ["node 1", "-a", "nöde", "a".repeat(65), "a/b"]) {
+      expect(refusal((c) => Object.assign(c.orgs[0]!.nodes[0]!, { id }))).toBe("orgs[0].nodes[0].id");
+    }
+    for (const host of ["10.0.0.1:26656", "https://org2.example", "a..b", "-x.example"]) {
+      expect(refusal((c) => Object.assign(c.orgs[0]!.nodes[0]!, { host }))).toBe("orgs[0].nodes[0].host");
+    }
+    const config = valid();
+    Object.assign(config.orgs[0]!.nodes[0]!, { id: "org1.node_1-A", host: "::1" });
+    Object.assign(config.orgs[0]!.nodes[1]!, { host: "weft_node2" });
+    expect(parseNetworkConfig(config).orgs[0]!.nodes[0]!.host).toBe("::1");
+  });
+
   it("refuses bad ports", () => {
     for (const port of [0, -1, 65_536, 1.5, "26656", Number.NaN]) {
       expect(refusal((c) => Object.assign(c.orgs[1]!.nodes[0]!, { port }))).toBe("orgs[1].nodes[0].port");
