@@ -5,5 +5,13 @@ export * from "./host.js";
 export * from "./host-api.js";
 export * from "./network-config.js";
 export * from "./options.js";
-export * from "./pki.js";
+export {
+  type CaMaterial,
+  type CertificateInfo,
+  certificateInfo,
+  createOrgCa,
+  isIssuedBy,
+  issueNodeCertificate,
+  type NodeCertificateRequest,
+} from "./pki.js";
 export * from "./types.js";
