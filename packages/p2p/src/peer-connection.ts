@@ -64,6 +64,8 @@ export class PeerConnection {
 
   start(): void {
     const { log } = this.#p;
+    // Notices a peer that vanished without closing (power loss, partition) within minutes, not hours.
+    this.socket.setKeepAlive(true, 15_000);
     this.socket.on("data", (chunk: Buffer) => safely(log, "p2p data", () => this.#onData(chunk)));
     this.socket.on("error", (err) => {
       this.#socketError ??= err.message;
