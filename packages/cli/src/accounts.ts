@@ -9,7 +9,7 @@ const looksLikePath = (ref: string): boolean => /[\\/]/.test(ref) || ref.endsWit
 
 /** A key reference: a path to a key file, or the name of one in `<home>/keys`. */
 export function keyFilePath(ctx: CliContext, ref: string): string {
-  return looksLikePath(ref) ? ctx.resolvePath(ref) : join(ctx.paths.keys, `${parseKeyName(ref)}.json`);
+  return looksLikePath(ref) ? ctx.resolvePath(ref) : join(ctx.keysDir, `${parseKeyName(ref)}.json`);
 }
 
 /** Loads and checks a key file by name or path; a missing one is a usage error naming `what`. */
@@ -31,9 +31,7 @@ export async function loadAccount(ctx: CliContext, ref: string, what: string): P
 export async function resolveAddress(ctx: CliContext, ref: string, what: string): Promise<string> {
   if (isAddress(ref)) return ref;
   const neither = () =>
-    usage(
-      `${what} "${ref}" is neither an address (40 lowercase hex characters) nor a key in ${ctx.paths.keys}`,
-    );
+    usage(`${what} "${ref}" is neither an address (40 lowercase hex characters) nor a key in ${ctx.keysDir}`);
   if (!looksLikePath(ref) && !KEY_NAME.test(ref)) throw neither();
   try {
     return (await loadAccount(ctx, ref, what)).address;

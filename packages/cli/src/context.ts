@@ -1,11 +1,12 @@
 import { existsSync } from "node:fs";
-import { isAbsolute, relative, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import type { Genesis } from "@weft/core";
 import { homePaths, readGenesis } from "@weft/node";
 import { createClient, type WeftClient } from "@weft/sdk";
 import type { Command } from "commander";
 import { loadNodeConfig, type NodeConfig } from "./config.js";
 import { CliError } from "./errors.js";
+import { enclosingRoot, isNetworkRoot, nodeHomeIn, orgNames } from "./network.js";
 import { Output, type TextSink } from "./output.js";
 
 /** The process as the CLI sees it; injected so tests can run the program in-process. */
@@ -21,6 +22,8 @@ export interface GlobalOptions {
   home?: string;
   url?: string;
   json?: boolean;
+  /** An organisation of the network folder `home`: its node home `<home>/<org>` is used. */
+  node?: string;
 }
 
 export const DEFAULT_HOME = ".weft";
@@ -47,11 +50,19 @@ export function localUrl(config: NodeConfig): string {
   return `http://${shown}:${config.api?.port || DEFAULT_PORT}`;
 }
 
-/** What one command invocation works with: its home, output and (lazily) config and client. */
+/**
+ * What one command invocation works with: its home, output and (lazily) config and client.
+ * With `--node <org>`, `home` is that organisation's node home inside the network folder given
+ * as --home; account keys of a node home inside its network folder are the network's `keys/`.
+ */
 export class CliContext {
   readonly out: Output;
   readonly home: string;
   readonly paths: ReturnType<typeof homePaths>;
+  /** The network folder this home is, or is an organisation's node home in; else undefined. */
+  readonly networkRoot: string | undefined;
+  /** Where account keys are read and written. */
+  readonly keysDir: string;
   #config: NodeConfig | undefined;
 
   constructor(
@@ -59,8 +70,16 @@ export class CliContext {
     readonly options: GlobalOptions,
   ) {
     this.out = new Output(options.json === true, io.stdout, io.stderr);
-    this.home = resolveHome(options.home, io);
+    const home = resolveHome(options.home, io);
+    if (options.node !== undefined) {
+      this.home = nodeHomeIn(home, options.node);
+      this.networkRoot = home;
+    } else {
+      this.home = home;
+      this.networkRoot = isNetworkRoot(home) ? home : enclosingRoot(home);
+    }
     this.paths = homePaths(this.home);
+    this.keysDir = this.networkRoot ? join(this.networkRoot, "keys") : this.paths.keys;
   }
 
   /** `<home>/config.json`, checked (CLI_BAD_CONFIG, exit 2); empty when absent. */
@@ -69,9 +88,24 @@ export class CliContext {
     return this.#config;
   }
 
+  /** `--url`, else `--node`'s API, else $WEFT_URL, else this home's node (a network folder: its first). */
   url(): string {
+    if (this.options.url !== undefined) return this.options.url;
+    // --node is explicit on the command line: it beats the ambient $WEFT_URL.
+    if (this.options.node !== undefined) return localUrl(this.config());
+    const env = envValue(this.io, "WEFT_URL");
+    if (env !== undefined) return env;
     // config.json is read (and checked) only when it decides.
-    return this.options.url ?? envValue(this.io, "WEFT_URL") ?? localUrl(this.config());
+    if (this.isNetworkRoot()) {
+      const first = orgNames(this.home).find((org) => existsSync(homePaths(join(this.home, org)).nodeKey));
+      if (first !== undefined) return localUrl(loadNodeConfig(homePaths(join(this.home, first)).config));
+    }
+    return localUrl(this.config());
+  }
+
+  /** This home is a network folder (not a node home): node commands need --node. */
+  isNetworkRoot(): boolean {
+    return this.networkRoot === this.home;
   }
 
   client(): WeftClient {

@@ -17,7 +17,11 @@ export type CliErrorCode =
   | "CLI_NO_PROOF"
   | "CLI_TX_PENDING"
   | "CLI_NODE_RUNNING"
-  | "CLI_NO_CHAIN_DATA";
+  | "CLI_NO_CHAIN_DATA"
+  | "CLI_NO_NETWORK"
+  | "CLI_UNKNOWN_NODE"
+  | "CLI_NETWORK_HOME"
+  | "CLI_NETWORK_MISMATCH";
 
 /** Errors the CLI raises itself; each says which exit code it means. */
 export class CliError extends WeftError<{ code: CliErrorCode; message: string; exitCode: 1 | 2 }> {}
@@ -40,6 +44,11 @@ const INPUT_CODES = new Set([
   "CODEC_UNSUPPORTED_VALUE",
   "TX_MALFORMED",
   "TX_TOO_LARGE",
+  // network.json, certificates and p2p options the node refuses at start: configuration errors.
+  "P2P_BAD_NETWORK_CONFIG",
+  "P2P_BAD_CERTIFICATE",
+  "P2P_BAD_IDENTITY",
+  "P2P_BAD_OPTIONS",
 ]);
 
 export function exitCodeOf(e: unknown): ExitCode {
@@ -65,7 +74,8 @@ export function describeError(e: unknown): { code: string; message: string } {
 
 const HINTS: Readonly<Record<string, string>> = {
   SDK_NETWORK: " (is the node running? start it with `weft start`, or pass --url)",
-  EADDRINUSE: " (another process uses the port; pass --port)",
+  EADDRINUSE:
+    " (another process uses the port: stop it, or pick another API --port or p2p.port in config.json)",
 };
 
 const hint = (code: string): string => HINTS[code] ?? "";

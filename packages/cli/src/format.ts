@@ -50,3 +50,14 @@ export function renderBlock(view: BlockView): string[] {
     `commit: ${view.commit ? `${view.commit.signatures.length} signature(s), round ${view.commit.round}` : "not yet known"}`,
   ];
 }
+
+/** Rows as left-aligned columns two spaces apart. */
+export function columns(rows: string[][]): string[] {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? "").length))) ?? [];
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd(),
+  );
+}

@@ -27,6 +27,10 @@ export function buildProgram(io: CliIo): Command {
       "--url <url>",
       "node API (default: $WEFT_URL, else 127.0.0.1 at the port in <home>/config.json, else 8080)",
     )
+    .option(
+      "--node <org>",
+      "in a network folder (weft init --orgs): use that organisation's node home <home>/<org> and its API",
+    )
     .option("--json", "machine-readable output")
     // Subcommands copy these settings when created, so they must come first.
     .exitOverride()

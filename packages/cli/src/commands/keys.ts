@@ -29,7 +29,7 @@ export function registerKeys(program: Command, io: CliIo): void {
     )
     .action(async (name: string, flags: { alg: KeyAlgorithm }, command: Command) => {
       const ctx = contextOf(command, io);
-      const path = join(ctx.paths.keys, `${parseKeyName(name)}.json`);
+      const path = join(ctx.keysDir, `${parseKeyName(name)}.json`);
       try {
         const key = await generateKeyFile(path, flags.alg);
         ctx.out.result(
@@ -51,7 +51,7 @@ export function registerKeys(program: Command, io: CliIo): void {
     .description("the keys in <home>/keys")
     .action((_flags: unknown, command: Command) => {
       const ctx = contextOf(command, io);
-      const dir = ctx.paths.keys;
+      const dir = ctx.keysDir;
       const files = existsSync(dir)
         ? readdirSync(dir).filter((f) => f.endsWith(".json") && !f.startsWith("."))
         : [];

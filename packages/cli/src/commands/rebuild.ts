@@ -2,6 +2,7 @@ import { AuditFailure, defaultModules, ModuleRegistry, rebuildChain } from "@wef
 import type { Command } from "commander";
 import { renderFailure, withChainStore } from "../chain-data.js";
 import { type CliIo, contextOf } from "../context.js";
+import { requireNodeHome } from "../network.js";
 import { nodeRunning, runningNode } from "../node-lock.js";
 
 export function registerRebuild(program: Command, io: CliIo): void {
@@ -11,6 +12,7 @@ export function registerRebuild(program: Command, io: CliIo): void {
     .option("--force", "skip the check that no node runs from this home (for a stale lock)")
     .action(async (flags: { force?: boolean }, command: Command) => {
       const ctx = contextOf(command, io);
+      requireNodeHome(ctx.home, ctx.shownHome(), "rebuild");
       const genesis = ctx.genesis();
       // Rebuilding under a running node would pull the state out from under it.
       const running = flags.force ? undefined : runningNode(ctx.home);
