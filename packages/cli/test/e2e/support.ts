@@ -74,3 +74,49 @@ export async function waitForHealth(url: string, child: ChildProcess, output: ()
   }
   throw new Error(`node did not answer within 30 s: ${output()}`);
 }
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
+
+/** The first of `n` consecutive free ports, none of them in `avoid`. */
+export async function freePortRange(n: number, avoid: number[] = []): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = await freePort();
+    const ports = Array.from({ length: n }, (_, i) => base + i);
+    if (ports.at(-1)! > 65_535 || ports.some((p) => avoid.includes(p))) continue;
+    if ((await Promise.all(ports.map(canListen))).every(Boolean)) return base;
+  }
+  throw new Error(`no ${n} consecutive free ports`);
+}
+
+/** Resolves once `child` has printed `text` on stdout, or fails with its output if it exits first. */
+export function waitForOutput(child: ChildProcess, text: string, timeoutMs = 30_000): Promise<string> {
+  let out = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`no "${text}" within ${timeoutMs} ms: ${out}`)),
+      timeoutMs,
+    );
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      if (out.includes(text)) {
+        clearTimeout(timer);
+        child.stdout?.off("data", onData);
+        resolve(out);
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code} before printing "${text}": ${out}`));
+    });
+  });
+}
