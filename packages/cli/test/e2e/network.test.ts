@@ -9,7 +9,7 @@ const READY = "stop with Ctrl-C";
 // Typically 5-15 s each; the margin is for a loaded machine.
 const TIMEOUT_MS = 60_000;
 
-describe("a four-organisation network through the CLI", () => {
+describe("a four-organisation network through the CLI", { timeout: TIMEOUT_MS }, () => {
   const dir = mkdtempSync(join(tmpdir(), "weft-cli-net-e2e-"));
   const root = join(dir, "net");
   const children: ChildProcess[] = [];
@@ -73,7 +73,7 @@ describe("a four-organisation network through the CLI", () => {
     const stopped = await dev.exit;
     expect(stopped.code, stopped.stderr).toBe(0);
     expect(stopped.stdout).toContain("4 nodes stopped");
-  }, TIMEOUT_MS);
+  });
 
   it("weft start --node: commits with one node of four down, and the late node catches up", async () => {
     // The same folder, now one process per organisation (--home <org folder> works as well as --node).
@@ -106,5 +106,5 @@ describe("a four-organisation network through the CLI", () => {
       expect(stopped.code, stopped.stderr).toBe(0);
       expect(stopped.stdout).toContain("node stopped");
     }
-  }, TIMEOUT_MS);
+  });
 });
