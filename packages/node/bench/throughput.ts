@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { addressOf, generateKeyPair, type KeyPair } from "@weft/core";
+import { addressOf, generateKeyPair, type KeyPair, type SignedTx } from "@weft/core";
 import { initHome } from "../src/config/home.js";
 import { freePort, startNodeProcess, stopGracefully } from "../test/e2e/support/process.js";
 import { signedTransfers } from "../test/support/transfers.js";
@@ -48,7 +48,24 @@ export async function benchThroughput(offeredTps: number, seconds: number): Prom
   txs.length = total;
   const port = await freePort();
   const node = await startNodeProcess(home, port);
-  const url = `http://127.0.0.1:${port}/v1/txs?wait=true&timeoutMs=30000`;
+  try {
+    return await offerLoad([`http://127.0.0.1:${port}`], txs, offeredTps, seconds);
+  } finally {
+    await stopGracefully(node);
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Posts `txs` in batches every TICK_MS to the nodes in turn, each with `wait=true`, so a batch's
+ * response time is the finality latency of its transactions (submit → committed on that node).
+ */
+export async function offerLoad(
+  nodes: readonly string[],
+  txs: readonly SignedTx[],
+  offeredTps: number,
+  seconds: number,
+): Promise<ThroughputResult> {
   const perTick = Math.max(1, Math.round((offeredTps * TICK_MS) / 1000));
   const latencies: number[] = [];
   let committed = 0;
@@ -56,46 +73,42 @@ export async function benchThroughput(offeredTps: number, seconds: number): Prom
   const failures: string[] = [];
   const pending: Promise<void>[] = [];
   const start = performance.now();
-  try {
-    for (let i = 0, tick = 0; i < txs.length; i += perTick, tick++) {
-      const due = start + tick * TICK_MS;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const batch = txs.slice(i, i + perTick);
-      const sent = performance.now();
-      pending.push(
-        fetch(url, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ txs: batch }),
-        })
-          .then(
-            (r) =>
-              r.json() as Promise<{
-                results: { status?: { status: string }; error?: { code: string; message: string } }[];
-              }>,
-          )
-          .then((body) => {
-            const latency = performance.now() - sent;
-            for (const r of body.results) {
-              if (r.error) rejected.set(r.error.code, (rejected.get(r.error.code) ?? 0) + 1);
-              if (r.status?.status === "committed") {
-                committed++;
-                latencies.push(latency);
-              }
+  for (let i = 0, tick = 0; i < txs.length; i += perTick, tick++) {
+    const due = start + tick * TICK_MS;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const batch = txs.slice(i, i + perTick);
+    const sent = performance.now();
+    const url = `${nodes[tick % nodes.length]}/v1/txs?wait=true&timeoutMs=30000`;
+    pending.push(
+      fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ txs: batch }),
+      })
+        .then(
+          (r) =>
+            r.json() as Promise<{
+              results: { status?: { status: string }; error?: { code: string; message: string } }[];
+            }>,
+        )
+        .then((body) => {
+          const latency = performance.now() - sent;
+          for (const r of body.results) {
+            if (r.error) rejected.set(r.error.code, (rejected.get(r.error.code) ?? 0) + 1);
+            if (r.status?.status === "committed") {
+              committed++;
+              latencies.push(latency);
             }
-          })
-          .catch((e: unknown) => {
-            failures.push(String((e as Error).cause ?? e));
-          }),
-      );
-    }
-    await Promise.all(pending);
-    if (failures.length > 0) throw new Error(`${failures.length} requests failed, first: ${failures[0]}`);
-  } finally {
-    await stopGracefully(node);
-    rmSync(home, { recursive: true, force: true });
+          }
+        })
+        .catch((e: unknown) => {
+          failures.push(String((e as Error).cause ?? e));
+        }),
+    );
   }
+  await Promise.all(pending);
+  if (failures.length > 0) throw new Error(`${failures.length} requests failed, first: ${failures[0]}`);
   const elapsed = (performance.now() - start) / 1000;
   latencies.sort((a, b) => a - b);
   const pct = (p: number) =>

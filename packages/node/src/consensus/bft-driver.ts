@@ -77,6 +77,8 @@ export class BftDriver {
   private heard = false;
   private waitingForWork = false;
   private lastCommitAt = 0;
+  /** When this height started and how long proposals took to check, for the commit log line. */
+  private phase = { startedAt: 0, proposalAt: 0, checkMs: 0 };
   private progressMark = "";
   private regossipTimer: NodeJS.Timeout | undefined;
   private drainDone: Promise<void> = Promise.resolve();
@@ -219,6 +221,7 @@ export class BftDriver {
       case "start":
         if (work.height !== s.height || s.started) return [];
         this.waitingForWork = false;
+        this.phase = { startedAt: this.now(), proposalAt: 0, checkMs: 0 };
         this.record({ kind: "start", height: s.height });
         return this.stepEngine({ type: "start-height" });
     }
@@ -237,7 +240,10 @@ export class BftDriver {
     if (!this.messages.addProposal(p, block)) return [];
     this.noteHeard();
     if (!this.validity.has(p.blockHash)) {
+      const checkStart = this.now();
       const problem = this.p.app.proposalProblem(block);
+      this.phase.checkMs += this.now() - checkStart;
+      this.phase.proposalAt ||= this.now();
       this.validity.set(p.blockHash, problem === undefined);
       if (problem) {
         this.p.log.warn(
@@ -372,7 +378,10 @@ export class BftDriver {
     const head = this.p.app.lastCommitted();
     const lastCommit = head.commit;
     const time = lastCommit === null ? this.p.genesis.genesisTime : medianCommitTime(lastCommit, this.p.genesis.validators);
+    const buildStart = this.now();
     const block = this.p.app.prepareProposal({ height, time, proposer: this.p.self, lastCommit });
+    this.phase.checkMs += this.now() - buildStart;
+    this.phase.proposalAt ||= this.now();
     this.enqueue({ kind: "value", height, round, block }, true);
   }
 
@@ -396,8 +405,17 @@ export class BftDriver {
     for (const v of this.p.genesis.validators) {
       if (!signed.has(v.address)) this.p.metrics.consensusMissingVotes.inc({ validator: this.name(v.address) });
     }
+    const ph = this.phase;
     this.p.log.debug(
-      { height, round, txs: block.txs.length, commitMs: this.now() - started },
+      {
+        height,
+        round,
+        txs: block.txs.length,
+        heightMs: ph.startedAt ? started - ph.startedAt : null,
+        proposalAfterMs: ph.proposalAt ? ph.proposalAt - ph.startedAt : null,
+        checkMs: ph.checkMs,
+        commitMs: this.now() - started,
+      },
       "block decided and committed",
     );
     this.afterCommit(height, false);

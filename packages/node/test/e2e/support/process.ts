@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { createWriteStream } from "node:fs";
 import { createServer } from "node:net";
+import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const NODE_MAIN = fileURLToPath(new URL("./node-main.ts", import.meta.url));
@@ -30,6 +32,12 @@ export async function startNodeProcess(
     { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } },
   );
   let stderr = "";
+  // WEFT_LOG_DIR keeps each node's output in <dir>/<home folder name>.log for post-mortems.
+  if (process.env.WEFT_LOG_DIR) {
+    const file = createWriteStream(join(process.env.WEFT_LOG_DIR, `${basename(home)}.log`), { flags: "a" });
+    child.stdout?.pipe(file);
+    child.stderr?.pipe(file);
+  }
   child.stderr?.on("data", (d: Buffer) => {
     if (process.env.WEFT_DEBUG) console.error(`node stderr: ${d}`);
     stderr += d.toString();
