@@ -34,6 +34,7 @@ export function writeRound(ctx: Ctx, round: number): RoundState {
           precommits: { ...old.precommits },
           senders: { ...old.senders },
           equivocators: { ...old.equivocators },
+          conflictingPrevotes: { ...old.conflictingPrevotes },
           conflictingPrecommits: { ...old.conflictingPrecommits },
         }
       : emptyRound();

@@ -8,7 +8,7 @@ import {
   writeRound,
 } from "./context.js";
 import { freshHeight, type RoundState } from "./state.js";
-import { ANY, isOneThird, isQuorum, powerFor, powerOf, sendersPower } from "./tally.js";
+import { ANY, isOneThird, isQuorum, powerFor, powerOf, prevotePowerFor, sendersPower } from "./tally.js";
 import type { Vote } from "./types.js";
 
 /**
@@ -97,7 +97,7 @@ function prevoteRelocked(ctx: Ctx): boolean {
     (x) =>
       x.validRound >= 0 &&
       x.validRound < s.round &&
-      isQuorum(s.config, powerFor(s.config, readRound(s, x.validRound).prevotes, x.value)),
+      isQuorum(s.config, prevotePowerFor(s.config, readRound(s, x.validRound), x.value)),
   );
   if (!p) return false;
   const ok = s.config.isValid(p.value) && (s.lockedRound <= p.validRound || s.lockedValue === p.value);
@@ -123,7 +123,7 @@ function polka(ctx: Ctx): boolean {
   const r = readRound(s, s.round);
   if (s.step === "propose" || r.polkaSeen) return false;
   const p = proposalsOf(r).find(
-    (x) => isQuorum(s.config, powerFor(s.config, r.prevotes, x.value)) && s.config.isValid(x.value),
+    (x) => isQuorum(s.config, prevotePowerFor(s.config, r, x.value)) && s.config.isValid(x.value),
   );
   if (!p) return false;
   writeRound(ctx, s.round).polkaSeen = true;
@@ -142,7 +142,7 @@ function polka(ctx: Ctx): boolean {
 function nilPolka(ctx: Ctx): boolean {
   const { s } = ctx;
   if (s.step !== "prevote") return false;
-  if (!isQuorum(s.config, powerFor(s.config, readRound(s, s.round).prevotes, null))) return false;
+  if (!isQuorum(s.config, prevotePowerFor(s.config, readRound(s, s.round), null))) return false;
   castVote(ctx, "precommit", null);
   s.step = "precommit";
   return true;

@@ -35,6 +35,14 @@ export interface RoundState {
   /** "validator/type" keys already reported as equivocating. */
   equivocators: Record<string, true>;
   /**
+   * An equivocator's later prevotes, keyed "validator|value". As in Algorithm 1, which counts
+   * every message received, they count toward 2f+1 prevotes for their value (lines 28, 36, 44),
+   * never toward "any" (line 34). Otherwise an equivocator can give one honest node a polka the
+   * others never see: that node's lock then outlives every round, and the height stalls forever.
+   * Two polkas for different values in one round still need an honest node to vote twice.
+   */
+  conflictingPrevotes: Record<string, Vote>;
+  /**
    * An equivocator's later precommits, keyed "validator|value". They never count in the round's
    * tallies, only toward recognising a commit for that value: peers that decided may have heard
    * the other face of the equivocator, and without this a lagging node could never decide.
@@ -111,6 +119,7 @@ export function emptyRound(): RoundState {
     precommits: {},
     senders: {},
     equivocators: {},
+    conflictingPrevotes: {},
     conflictingPrecommits: {},
     prevoteTimeoutScheduled: false,
     precommitTimeoutScheduled: false,

@@ -17,6 +17,18 @@ export function powerFor(
   return sum;
 }
 
+/**
+ * Prevote power behind `value` in a round, an equivocator's other faces included. Each validator
+ * counts at most once per value: its first prevote and its conflicting ones differ in value.
+ */
+export function prevotePowerFor(config: TendermintConfig, round: RoundState, value: string | null): number {
+  let sum = powerFor(config, round.prevotes, value);
+  for (const v of Object.values(round.conflictingPrevotes)) {
+    if (v.value === value) sum += config.powers[v.validator] ?? 0;
+  }
+  return sum;
+}
+
 /** Power behind a list of votes already known to hold at most one vote per validator. */
 export function powerOf(config: TendermintConfig, votes: readonly Vote[]): number {
   return votes.reduce((sum, v) => sum + (config.powers[v.validator] ?? 0), 0);

@@ -19,9 +19,8 @@ export function recordVote(ctx: Ctx, vote: Vote): void {
     return;
   }
   if (first.value === vote.value) return;
-  if (vote.type === "precommit" && Object.keys(r.conflictingPrecommits).length < MAX_CONFLICTS_PER_ROUND) {
-    r.conflictingPrecommits[`${vote.validator}|${vote.value}`] ??= vote;
-  }
+  const faces = vote.type === "prevote" ? r.conflictingPrevotes : r.conflictingPrecommits;
+  if (Object.keys(faces).length < MAX_CONFLICTS_PER_ROUND) faces[`${vote.validator}|${vote.value}`] ??= vote;
   const key = `${vote.validator}/${vote.type}`;
   if (r.equivocators[key]) return;
   r.equivocators[key] = true;

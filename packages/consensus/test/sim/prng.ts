@@ -10,8 +10,22 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
+/** Independent streams from one seed (scenario shape vs. run-time randomness). */
+export function substream(seed: number, stream: number): () => number {
+  return mulberry32(Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + stream * 0xc2b2ae35);
+}
+
 export function between(rand: () => number, lo: number, hi: number): number {
   return lo + Math.floor(rand() * (hi - lo + 1));
+}
+
+export function chance(rand: () => number, p: number): boolean {
+  return rand() < p;
+}
+
+export function pick<T>(rand: () => number, items: readonly T[]): T {
+  if (items.length === 0) throw new Error("pick from an empty list");
+  return items[Math.floor(rand() * items.length)]!;
 }
 
 /** Fisher-Yates on a copy. */

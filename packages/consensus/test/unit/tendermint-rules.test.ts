@@ -297,6 +297,56 @@ describe("tendermint equivocation", () => {
   });
 });
 
+describe("tendermint equivocating prevotes", () => {
+  // Algorithm 1 counts every message received: an equivocator that showed one honest node a
+  // prevote for Y and the others nil counts toward Y's polka once its Y face is gossiped on.
+  // Counting only its first prevote let one honest node stay locked on a polka the others
+  // could never see, stalling the height forever after GST (found by the simulation).
+  const [bad, h1, h2] = OTHERS as [string, string, string];
+
+  it("counts an equivocator's other prevote toward the polka a re-proposal claims (line 28)", () => {
+    const r = feed(lockedOnXAtRound2(), [
+      vote("prevote", bad, 1, null),
+      vote("prevote", bad, 1, "Y"),
+      vote("prevote", h1, 1, "Y"),
+      vote("prevote", h2, 1, "Y"),
+      proposal(2, "Y", 1),
+    ]);
+    expect(ownVotes(r.outputs)).toEqual([
+      { type: "prevote", height: 1, round: 2, value: "Y", validator: SELF },
+    ]);
+  });
+
+  it("counts an equivocator's other prevote toward a polka in the current round (line 36)", () => {
+    const r = feed(machine(SELF), [
+      START,
+      vote("prevote", bad, 0, null),
+      proposal(0, "X"),
+      vote("prevote", bad, 0, "X"),
+      vote("prevote", h1, 0, "X"),
+    ]);
+    expect(ownVotes(r.outputs)).toEqual([
+      { type: "prevote", height: 1, round: 0, value: "X", validator: SELF },
+      { type: "precommit", height: 1, round: 0, value: "X", validator: SELF },
+    ]);
+    expect(r.state.lockedValue).toBe("X");
+  });
+
+  it("never counts one validator twice for the same value", () => {
+    const r = feed(machine(SELF), [
+      START,
+      proposal(0, "X"),
+      vote("prevote", bad, 0, "X"),
+      vote("prevote", bad, 0, null),
+      vote("prevote", bad, 0, "X"),
+    ]);
+    // SELF and `bad` are 2 of 4, however often `bad` repeats or flips.
+    expect(ownVotes(r.outputs)).toEqual([
+      { type: "prevote", height: 1, round: 0, value: "X", validator: SELF },
+    ]);
+  });
+});
+
 describe("tendermint equivocating proposer", () => {
   it("keeps both proposals and recognises a commit that includes the equivocator's other face", () => {
     const byz = proposer(VALIDATORS, 1, 0);
