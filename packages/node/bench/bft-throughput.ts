@@ -19,6 +19,7 @@ const ORGS = ["org1", "org2", "org3", "org4"];
 export async function benchBftThroughput(offeredTps: number, seconds: number): Promise<ThroughputResult> {
   const root = mkdtempSync(join(tmpdir(), "weft-bench-bft-"));
   const names = Array.from({ length: SENDERS }, (_, i) => `s${i}`);
+  const warmers = ORGS.map((_, i) => `warm${i}`);
   const peerPort = await freePort();
   const apiPorts: number[] = [];
   while (apiPorts.length < ORGS.length) {
@@ -31,7 +32,7 @@ export async function benchBftThroughput(offeredTps: number, seconds: number): P
     host: "127.0.0.1",
     basePeerPort: peerPort,
     baseApiPort: 0,
-    accounts: names,
+    accounts: [...names, ...warmers],
     asset: { id: "WEFT", name: "Weft", decimals: 0, supplyPerAccount: "1000000000000" },
   });
   const total = offeredTps * seconds;
@@ -50,12 +51,20 @@ export async function benchBftThroughput(offeredTps: number, seconds: number): P
     for (const [i, org] of ORGS.entries()) {
       procs.push(await startNodeProcess(join(root, org), apiPorts[i] as number));
     }
-    return await offerLoad(
-      apiPorts.map((p) => `http://127.0.0.1:${p}`),
-      txs,
-      offeredTps,
-      seconds,
+    const urls = apiPorts.map((p) => `http://127.0.0.1:${p}`);
+    // Warm up (signature workers started, peers connected, code hot): a few transfers through each node.
+    const warm = warmers.flatMap((name) =>
+      signedTransfers({
+        chainId: "bench",
+        asset: "WEFT",
+        senders: [report.accounts[name] as KeyPair],
+        perSender: 50,
+        recipients,
+        amount: () => "1",
+      }),
     );
+    await offerLoad(urls, warm, 200, 1);
+    return await offerLoad(urls, txs, offeredTps, seconds);
   } finally {
     await Promise.all(procs.map((p) => stopGracefully(p)));
     rmSync(root, { recursive: true, force: true });

@@ -39,6 +39,11 @@ export class Application implements ConsensusApplication {
     this.listeners.push(listener);
   }
 
+  /** The transaction hashes of a block this node built or checked at the current height. */
+  txHashesOf(blockHash: string): string[] | undefined {
+    return this.executed.get(blockHash)?.write.txHashes;
+  }
+
   nextSequence = (address: string): number => {
     const bytes = this.store.getState(sequenceKey(address));
     return bytes === undefined ? 0 : (parseJson(bytes) as number);
@@ -62,13 +67,16 @@ export class Application implements ConsensusApplication {
     return this.proposalProblem(block) === undefined;
   }
 
-  /** Why a block from elsewhere cannot follow the head, or undefined when it executes to its header. */
-  proposalProblem(block: Block): string | undefined {
+  /**
+   * Why a block from elsewhere cannot follow the head, or undefined when it executes to its
+   * header. `decoded` are its transactions already decoded and verified (from this mempool).
+   */
+  proposalProblem(block: Block, decoded?: readonly DecodedTx[]): string | undefined {
     try {
       const head = this.lastCommitted();
       const link = blockLinkProblem(this.genesis, block, head.height + 1, head.blockHash);
       if (link) return `${link.field} ${link.message}`;
-      const txs = block.txs.map((tx) => this.decodeKnown(tx));
+      const txs = decoded ?? block.txs.map((tx) => this.decodeKnown(tx));
       const executed = this.execute(
         {
           height: block.header.height,
@@ -128,7 +136,7 @@ export class Application implements ConsensusApplication {
     for (const listener of this.listeners) listener(executed, commit);
   }
 
-  private execute(request: ProposalRequest, txs: DecodedTx[], mode: "propose" | "replay"): ExecutedBlock {
+  private execute(request: ProposalRequest, txs: readonly DecodedTx[], mode: "propose" | "replay"): ExecutedBlock {
     const head = this.store.head();
     if (!head) throw new Error("chain store has no genesis state");
     const executed = executeBlock(

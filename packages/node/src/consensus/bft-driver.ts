@@ -12,9 +12,12 @@ import {
   type Block,
   blockHash,
   type CommitCertificate,
+  type DecodedTx,
   type Genesis,
   medianCommitTime,
+  type SignedProposal,
   type SignedVote,
+  txHash,
   verifyCommit,
   verifyProposal,
   verifyVote,
@@ -26,7 +29,13 @@ import type { PeerNetwork } from "../net/peer-network.js";
 import { BlockSync } from "./block-sync.js";
 import type { ConsensusSigner, WalLike, WalRecordOf } from "./bft-ports.js";
 import { HeightMessages } from "./height-messages.js";
-import { type ConsensusMessage, consensusMessageProblem, type ProposalMessage, type VoteMessage } from "./messages.js";
+import {
+  type CompactProposalMessage,
+  type ConsensusMessage,
+  consensusMessageProblem,
+  type ProposalMessage,
+  type VoteMessage,
+} from "./messages.js";
 import type { ConsensusOptions } from "./options.js";
 
 type Work =
@@ -68,6 +77,8 @@ export class BftDriver {
   private engine: TendermintState;
   private messages: HeightMessages;
   private readonly validity = new Map<string, boolean>();
+  /** Blocks of compact proposals already asked for in full at this height. */
+  private readonly requested = new Set<string>();
   private readonly queue: Work[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly future: ConsensusMessage[] = [];
@@ -203,9 +214,18 @@ export class BftDriver {
     const s = this.engine;
     switch (work.kind) {
       case "message":
-        return work.message.type === "proposal"
-          ? this.acceptProposal(work.peer, work.message)
-          : this.acceptVote(work.peer, work.message);
+        switch (work.message.type) {
+          case "proposal":
+            return this.acceptProposal(work.peer, work.message);
+          case "compact-proposal":
+            return this.acceptCompactProposal(work.peer, work.message);
+          case "get-proposal-block":
+            this.sendProposalBlock(work.peer, work.message.height, work.message.blockHash);
+            return [];
+          case "vote":
+            return this.acceptVote(work.peer, work.message);
+        }
+        return [];
       case "timeout":
         if (work.height !== s.height || work.round !== s.round) return [];
         this.record({ kind: "timeout", height: s.height, round: work.round, timeout: work.timeout });
@@ -227,21 +247,65 @@ export class BftDriver {
     }
   }
 
-  private acceptProposal(peer: string | null, { proposal: p, block }: ProposalMessage): Output[] {
-    if (!this.sameHeight(peer, p, { type: "proposal", proposal: p, block })) return [];
+  /** Signature, proposer and block hash of a proposal; false (after logging) when it must be ignored. */
+  private proposalAcceptable(peer: string | null, p: SignedProposal, header: Block["header"], message: ConsensusMessage): boolean {
+    if (!this.sameHeight(peer, p, message)) return false;
     const expected = proposer(this.engine.config.validators, p.height, p.round);
     if (p.proposer !== expected) {
-      return this.drop(peer, "wrong-proposer", `proposal from ${this.name(p.proposer)}, not the proposer of round ${p.round}`);
+      this.drop(peer, "wrong-proposer", `proposal from ${this.name(p.proposer)}, not the proposer of round ${p.round}`);
+      return false;
     }
-    if (!verifyProposal(p, this.p.genesis.validators))
-      return this.refuse(peer, "bad-signature", `proposal for ${p.height}/${p.round} has an invalid signature`);
-    if (blockHash(block.header) !== p.blockHash)
-      return this.refuse(peer, "bad-block", "proposal carries a block with a different hash");
+    if (!verifyProposal(p, this.p.genesis.validators)) {
+      this.refuse(peer, "bad-signature", `proposal for ${p.height}/${p.round} has an invalid signature`);
+      return false;
+    }
+    if (blockHash(header) !== p.blockHash) {
+      this.refuse(peer, "bad-block", "proposal carries a block with a different hash");
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * A proposal naming its transactions by hash: rebuilt from this node's mempool, where each was
+   * already decoded and signature-checked. If any is missing, the full block is fetched instead.
+   */
+  private acceptCompactProposal(peer: string | null, m: CompactProposalMessage): Output[] {
+    const p = m.proposal;
+    if (!this.proposalAcceptable(peer, p, m.header, m)) return [];
+    const known = this.messages.blocks.get(p.blockHash);
+    if (known) return this.acceptProposal(peer, { type: "proposal", proposal: p, block: known });
+    const decoded: DecodedTx[] = [];
+    for (const hash of m.txHashes) {
+      const d = this.p.app.mempool.get(hash);
+      if (!d) {
+        if (peer !== null && !this.requested.has(p.blockHash)) {
+          this.requested.add(p.blockHash);
+          this.p.network.send(peer, "consensus", { type: "get-proposal-block", height: p.height, blockHash: p.blockHash });
+        }
+        return [];
+      }
+      decoded.push(d);
+    }
+    const block: Block = { header: m.header, txs: decoded.map((d) => d.tx), lastCommit: m.lastCommit };
+    return this.acceptProposal(peer, { type: "proposal", proposal: p, block }, decoded);
+  }
+
+  private sendProposalBlock(peer: string | null, height: number, hash: string): void {
+    if (peer === null || height !== this.messages.height) return;
+    const block = this.messages.blocks.get(hash);
+    const proposal = [...this.messages.proposals.values()].flat().find((x) => x.blockHash === hash);
+    if (block && proposal) this.p.network.send(peer, "consensus", { type: "proposal", proposal, block });
+  }
+
+  private acceptProposal(peer: string | null, m: ProposalMessage, decoded?: DecodedTx[]): Output[] {
+    const { proposal: p, block } = m;
+    if (!decoded && !this.proposalAcceptable(peer, p, block.header, m)) return [];
     if (!this.messages.addProposal(p, block)) return [];
     this.noteHeard();
     if (!this.validity.has(p.blockHash)) {
       const checkStart = this.now();
-      const problem = this.p.app.proposalProblem(block);
+      const problem = this.p.app.proposalProblem(block, decoded);
       this.phase.checkMs += this.now() - checkStart;
       this.phase.proposalAt ||= this.now();
       this.validity.set(p.blockHash, problem === undefined);
@@ -371,7 +435,13 @@ export class BftDriver {
       this.p.wal.append({ kind: "own-proposal", height, proposal, block });
       this.p.wal.sync();
     }
-    this.p.network.broadcast("consensus", { type: "proposal", proposal, block });
+    this.p.network.broadcast("consensus", this.compact(proposal, block));
+  }
+
+  /** Peers hold the transactions already (mempool gossip): send hashes, not the transactions. */
+  private compact(proposal: SignedProposal, block: Block): CompactProposalMessage {
+    const txHashes = this.p.app.txHashesOf(proposal.blockHash) ?? block.txs.map((tx) => txHash(tx));
+    return { type: "compact-proposal", proposal, header: block.header, lastCommit: block.lastCommit, txHashes };
   }
 
   private buildProposal(height: number, round: number): void {
@@ -455,6 +525,7 @@ export class BftDriver {
     this.engine = synced ? freshHeight(this.engine.config, height + 1) : this.engine;
     this.messages = new HeightMessages(height + 1);
     this.validity.clear();
+    this.requested.clear();
     this.heard = false;
     this.lastCommitAt = this.now();
     this.p.wal.startHeight(height + 1);
@@ -563,7 +634,7 @@ export class BftDriver {
     for (const [, list] of m.proposals) {
       for (const proposal of list) {
         const block = m.blocks.get(proposal.blockHash);
-        if (block) this.p.network.send(peer, "consensus", { type: "proposal", proposal, block });
+        if (block) this.p.network.send(peer, "consensus", this.compact(proposal, block));
       }
     }
     for (const vote of m.allVotes()) this.p.network.send(peer, "consensus", { type: "vote", vote });
@@ -579,7 +650,7 @@ export class BftDriver {
     const round = this.engine.round;
     for (const proposal of this.messages.proposals.get(round) ?? []) {
       const block = this.messages.blocks.get(proposal.blockHash);
-      if (block) this.p.network.broadcast("consensus", { type: "proposal", proposal, block });
+      if (block) this.p.network.broadcast("consensus", this.compact(proposal, block));
     }
     for (const vote of this.messages.votesOf(this.p.self)) {
       if (vote.round === round) this.p.network.broadcast("consensus", { type: "vote", vote });

@@ -15,9 +15,26 @@ import {
  * What nodes say to each other, per channel. Shapes are checked here, before anything else
  * looks at a message; signatures and meaning are checked by the reactor that owns the channel.
  */
+const Hash = Type.String({ pattern: "^[0-9a-f]{64}$" });
+
 const ConsensusMessageSchema = Type.Union([
   Type.Object(
     { type: Type.Literal("proposal"), proposal: SignedProposalSchema, block: BlockSchema },
+    { additionalProperties: false },
+  ),
+  // The block by reference: peers rebuild it from their mempools (and ask for it when they can't).
+  Type.Object(
+    {
+      type: Type.Literal("compact-proposal"),
+      proposal: SignedProposalSchema,
+      header: BlockSchema.properties.header,
+      lastCommit: BlockSchema.properties.lastCommit,
+      txHashes: Type.Array(Hash, { maxItems: 1_000_000 }),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { type: Type.Literal("get-proposal-block"), height: Type.Integer({ minimum: 1 }), blockHash: Hash },
     { additionalProperties: false },
   ),
   Type.Object({ type: Type.Literal("vote"), vote: SignedVoteSchema }, { additionalProperties: false }),
@@ -55,7 +72,15 @@ const MempoolMessageSchema = Type.Object(
 
 export type ProposalMessage = { type: "proposal"; proposal: SignedProposal; block: Block };
 export type VoteMessage = { type: "vote"; vote: SignedVote };
-export type ConsensusMessage = ProposalMessage | VoteMessage;
+export type CompactProposalMessage = {
+  type: "compact-proposal";
+  proposal: SignedProposal;
+  header: Block["header"];
+  lastCommit: Block["lastCommit"];
+  txHashes: string[];
+};
+export type GetProposalBlockMessage = { type: "get-proposal-block"; height: number; blockHash: string };
+export type ConsensusMessage = ProposalMessage | CompactProposalMessage | GetProposalBlockMessage | VoteMessage;
 export type SyncMessage =
   | { type: "status"; height: number }
   | { type: "get-blocks"; from: number; count: number }
