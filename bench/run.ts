@@ -3,10 +3,12 @@ import { availableParallelism, cpus } from "node:os";
 import { benchMerkleLog } from "../packages/core/bench/merkle-log.js";
 import { benchStateTree } from "../packages/core/bench/state-tree.js";
 import { verificationsPerSecond } from "../packages/node/bench/crypto-limit.js";
+import { benchBftThroughput } from "../packages/node/bench/bft-throughput.js";
 import { benchProofBundles } from "../packages/node/bench/proof-bundle.js";
 import { benchThroughput } from "../packages/node/bench/throughput.js";
 
 const loads = (process.env.WEFT_BENCH_LOADS ?? "1000,2000,5000,8000").split(",").map(Number);
+const bftLoads = (process.env.WEFT_BENCH_BFT_LOADS ?? "500,1000,2000").split(",").map(Number);
 const seconds = Number(process.env.WEFT_BENCH_SECONDS ?? 10);
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
@@ -28,6 +30,18 @@ for (const load of loads) {
   const r = await benchThroughput(load, seconds);
   console.log(
     `${fmt(r.offeredTps).padStart(12)} | ${fmt(r.committedTps).padStart(14)} | ${`${fmt(r.p50Ms)} ms`.padStart(18)} | ${`${fmt(r.p99Ms)} ms`.padStart(8)} | ${fmt(ed * cores)}  (${r.committed}/${r.submitted} committed)`,
+  );
+}
+
+const validators = 4;
+console.log("\n## Four validators, each its own process, mutual TLS on 127.0.0.1 (load spread over all four APIs)");
+console.log(
+  `offered tx/s | committed tx/s | finality p50 | p99 | signature bound (cores × verifications/s ÷ validators)`,
+);
+for (const load of bftLoads) {
+  const r = await benchBftThroughput(load, seconds);
+  console.log(
+    `${fmt(r.offeredTps).padStart(12)} | ${fmt(r.committedTps).padStart(14)} | ${`${fmt(r.p50Ms)} ms`.padStart(12)} | ${`${fmt(r.p99Ms)} ms`.padStart(8)} | ${fmt((ed * cores) / validators)}  (${r.committed}/${r.submitted} committed)`,
   );
 }
 
