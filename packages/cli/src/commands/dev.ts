@@ -117,6 +117,7 @@ async function runNetwork(ctx: CliContext, flags: DevFlags): Promise<void> {
   } else if (ctx.isInitialised() || existsSync(ctx.paths.network)) {
     throw mismatch(`${shown} holds a single node's chain, not a network`);
   } else {
+    // Only reached with --orgs: without it, a folder that is no network runs a single node.
     const orgs = flags.orgs ?? [];
     const options = networkOptions(DEV_CHAIN, orgs, { peerPort: flags.peerPort, apiPort: flags.apiPort });
     ctx.out.record(await initialiseNetwork(ctx, options), renderNetworkInit);
@@ -154,7 +155,11 @@ async function runNetwork(ctx: CliContext, flags: DevFlags): Promise<void> {
     renderNetwork(r, shown),
   );
   ctx.out.note(...tryNetwork(shown, running, accounts));
-  const all = { stop: async () => void (await Promise.all(running.map((r) => r.node.stop()))) };
+  const all = {
+    async stop() {
+      await Promise.all(running.map((r) => r.node.stop()));
+    },
+  };
   await runUntilSignal(ctx, all, `${running.length} nodes`);
 }
 
