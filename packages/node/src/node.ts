@@ -59,7 +59,9 @@ export interface NodeNetwork {
 /** Opens storage (writing the genesis state on first start) and wires mempool, engine and API. */
 export async function createNode(params: CreateNodeParams): Promise<WeftNode> {
   const options = resolveNodeOptions(params.options);
-  const log = params.logger ?? pino({ level: options.log.level, base: { chain: params.genesis.chainId } });
+  const base = params.logger ?? pino({ level: options.log.level, base: { chain: params.genesis.chainId } });
+  // Several nodes may share one process (weft dev --orgs): every line names its node.
+  const log = params.network ? base.child({ node: params.network.nodeId }) : base;
   const { genesis, validatorKey } = params;
   if (!genesis.validators.some((v) => v.address === addressOf(validatorKey))) {
     throw new NodeError({ code: "NODE_BAD_CONFIG", message: "the node key is not a validator in genesis" });

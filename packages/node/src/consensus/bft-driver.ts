@@ -403,8 +403,9 @@ export class BftDriver {
         return;
       }
       this.messages.addVote(vote);
+      // The double-sign guard made the signature durable; the WAL copy (synced with the next
+      // batch) only spares a restarted node from asking for it again.
       this.p.wal.append({ kind: "own-vote", height, vote });
-      this.p.wal.sync();
     }
     this.p.network.broadcast("consensus", { type: "vote", vote });
   }
@@ -433,7 +434,6 @@ export class BftDriver {
       }
       this.messages.addProposal(proposal, block);
       this.p.wal.append({ kind: "own-proposal", height, proposal, block });
-      this.p.wal.sync();
     }
     this.p.network.broadcast("consensus", this.compact(proposal, block));
   }
