@@ -2,8 +2,8 @@
 import { availableParallelism, cpus } from "node:os";
 import { benchMerkleLog } from "../packages/core/bench/merkle-log.js";
 import { benchStateTree } from "../packages/core/bench/state-tree.js";
-import { verificationsPerSecond } from "../packages/node/bench/crypto-limit.js";
 import { benchBftThroughput } from "../packages/node/bench/bft-throughput.js";
+import { verificationsPerSecond } from "../packages/node/bench/crypto-limit.js";
 import { benchProofBundles } from "../packages/node/bench/proof-bundle.js";
 import { benchThroughput } from "../packages/node/bench/throughput.js";
 
@@ -34,7 +34,9 @@ for (const load of loads) {
 }
 
 const validators = 4;
-console.log("\n## Four validators, each its own process, mutual TLS on 127.0.0.1 (load spread over all four APIs)");
+console.log(
+  "\n## Four validators, each its own process, mutual TLS on 127.0.0.1 (load spread over all four APIs)",
+);
 console.log(
   `offered tx/s | committed tx/s | finality p50 | p99 | signature bound (cores × verifications/s ÷ validators)`,
 );

@@ -84,13 +84,21 @@ export async function createNode(params: CreateNodeParams): Promise<WeftNode> {
   let solo: SoloDriver | undefined;
   if (engine === "tendermint") {
     bft = createBft(params, options, app, service, metrics, log, store);
-    const { driver, gossip } = bft;
+    const { driver, gossip, host } = bft;
+    service.consensusStatus = () =>
+      driver.status(host.stats().peers.map((p) => ({ id: p.id, connected: p.connected })));
     service.onAdmitted = (txs, source) => {
       if (source === "client") gossip.relay(txs);
       driver.notify();
     };
   } else {
-    const driver = new SoloDriver(app, genesis, validatorKey, options.consensus, log.child({ module: "consensus" }));
+    const driver = new SoloDriver(
+      app,
+      genesis,
+      validatorKey,
+      options.consensus,
+      log.child({ module: "consensus" }),
+    );
     solo = driver;
     service.onAdmitted = () => driver.notify();
   }

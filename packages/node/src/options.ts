@@ -1,5 +1,5 @@
+import { defaultP2POptions, type P2POptions } from "@weft/p2p";
 import { type ApiOptions, defaultApiOptions } from "./api/options.js";
-import { type P2POptions, defaultP2POptions } from "@weft/p2p";
 import { type ConsensusOptions, defaultConsensusOptions } from "./consensus/options.js";
 import { defaultMempoolOptions, type MempoolOptions } from "./mempool/options.js";
 import { defaultStorageOptions, type StorageOptions } from "./storage/options.js";

@@ -3,6 +3,7 @@ import {
   bytesToHex,
   type CanonicalValue,
   type ChainEvent,
+  type ConsensusStatus,
   type DecodedTx,
   type Genesis,
   genesisHash,
@@ -48,6 +49,8 @@ export class LocalNodeService implements NodeService {
   private lastBlockAt: number | null = null;
   /** Called with the transactions a submission added to the mempool, and where they came from. */
   onAdmitted: (txs: DecodedTx[], source: TxSource) => void = () => {};
+  /** Set by a BFT node: what /healthz reports about consensus and peers. */
+  consensusStatus: (() => ConsensusStatus) | undefined;
 
   constructor(
     readonly genesis: Genesis,
@@ -261,6 +264,7 @@ export class LocalNodeService implements NodeService {
       height: head?.height ?? 0,
       mempoolSize: this.app.mempool.size,
       lastBlockAgeMs: this.lastBlockAt === null ? null : Date.now() - this.lastBlockAt,
+      ...(this.consensusStatus ? { consensus: this.consensusStatus() } : {}),
     };
   }
 

@@ -44,4 +44,15 @@ export interface NodeHealth {
   mempoolSize: number;
   /** ms since the last block was committed */
   lastBlockAgeMs: number | null;
+  /** Where consensus stands (BFT nodes): the height being decided, its round and step, the peers. */
+  consensus?: ConsensusStatus;
+}
+
+export interface ConsensusStatus {
+  engine: "solo" | "tendermint";
+  /** The height being decided (last committed + 1). */
+  height: number;
+  round: number;
+  step: "propose" | "prevote" | "precommit";
+  peers: { id: string; connected: boolean; height: number | null }[];
 }

@@ -87,7 +87,8 @@ export function verifyVote(vote: SignedVote, validators: readonly Validator[]): 
 export function verifyProposal(proposal: SignedProposal, validators: readonly Validator[]): boolean {
   const v = validators.find((x) => x.address === proposal.proposer);
   return (
-    v !== undefined && verifyBytes(v.publicKey, proposalSignBytes(proposalBodyOf(proposal)), proposal.signature)
+    v !== undefined &&
+    verifyBytes(v.publicKey, proposalSignBytes(proposalBodyOf(proposal)), proposal.signature)
   );
 }
 

@@ -117,6 +117,23 @@ export const NodeHealth = Type.Object(
     height: Index,
     mempoolSize: Index,
     lastBlockAgeMs: Type.Union([Index, Type.Null()]),
+    consensus: Type.Optional(
+      Type.Object(
+        {
+          engine: Type.Union([Type.Literal("solo"), Type.Literal("tendermint")]),
+          height: Index,
+          round: Index,
+          step: Type.Union([Type.Literal("propose"), Type.Literal("prevote"), Type.Literal("precommit")]),
+          peers: Type.Array(
+            Type.Object(
+              { id: Type.String(), connected: Type.Boolean(), height: Type.Union([Index, Type.Null()]) },
+              { additionalProperties: false },
+            ),
+          ),
+        },
+        { additionalProperties: false, description: "BFT nodes: the height being decided and the peers" },
+      ),
+    ),
   },
   { additionalProperties: false, $id: "NodeHealth" },
 );

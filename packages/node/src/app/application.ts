@@ -13,8 +13,8 @@ import {
   verifyTxSignature,
 } from "@weft/core";
 import type { Mempool } from "../mempool/mempool.js";
-import { blockLinkProblem } from "./block-links.js";
 import type { ChainStore } from "../storage/chain-store.js";
+import { blockLinkProblem } from "./block-links.js";
 import { type ExecutedBlock, executeBlock, sequenceKey } from "./executor.js";
 import type { ModuleRegistry } from "./registry.js";
 
@@ -136,7 +136,11 @@ export class Application implements ConsensusApplication {
     for (const listener of this.listeners) listener(executed, commit);
   }
 
-  private execute(request: ProposalRequest, txs: readonly DecodedTx[], mode: "propose" | "replay"): ExecutedBlock {
+  private execute(
+    request: ProposalRequest,
+    txs: readonly DecodedTx[],
+    mode: "propose" | "replay",
+  ): ExecutedBlock {
     const head = this.store.head();
     if (!head) throw new Error("chain store has no genesis state");
     const executed = executeBlock(

@@ -29,7 +29,14 @@ export interface InitNetworkReport {
   genesis: Genesis;
   network: NetworkConfig;
   accounts: Record<string, KeyPair>;
-  orgs: { name: string; home: string; nodeId: string; validator: string; peerPort: number; apiPort: number }[];
+  orgs: {
+    name: string;
+    home: string;
+    nodeId: string;
+    validator: string;
+    peerPort: number;
+    apiPort: number;
+  }[];
 }
 
 /**
@@ -45,7 +52,10 @@ export async function initNetwork(root: string, options: InitNetworkOptions): Pr
     throw new NodeError({ code: "NODE_BAD_CONFIG", message: `${root} is already initialised` });
   }
   if (options.orgs.length === 0 || new Set(options.orgs).size !== options.orgs.length) {
-    throw new NodeError({ code: "NODE_BAD_CONFIG", message: "organisation names must be distinct and at least one" });
+    throw new NodeError({
+      code: "NODE_BAD_CONFIG",
+      message: "organisation names must be distinct and at least one",
+    });
   }
   const alg = options.keyAlg ?? "ed25519";
   const orgs = await Promise.all(
@@ -133,11 +143,13 @@ export function readNodeNetwork(home: string): NodeNetwork | undefined {
     throw bad(`${paths.network}: ${(e as Error).message}`);
   }
   for (const path of [paths.tlsCert, paths.tlsKey]) {
-    if (!existsSync(path)) throw bad(`${path} not found (network.json needs this node's TLS certificate and key)`);
+    if (!existsSync(path))
+      throw bad(`${path} not found (network.json needs this node's TLS certificate and key)`);
   }
   const certPem = readFileSync(paths.tlsCert, "utf8");
   const keyPem = readFileSync(paths.tlsKey, "utf8");
   const nodeId = certificateInfo(certPem).subjectCN;
-  if (!findNode(config, nodeId)) throw bad(`this node's certificate names ${nodeId}, which network.json does not list`);
+  if (!findNode(config, nodeId))
+    throw bad(`this node's certificate names ${nodeId}, which network.json does not list`);
   return { config, nodeId, identity: { certPem, keyPem } };
 }

@@ -12,6 +12,7 @@ import {
   type Block,
   blockHash,
   type CommitCertificate,
+  type ConsensusStatus,
   type DecodedTx,
   type Genesis,
   medianCommitTime,
@@ -26,8 +27,8 @@ import type { Logger } from "pino";
 import type { Application } from "../app/application.js";
 import type { Metrics } from "../metrics/metrics.js";
 import type { PeerNetwork } from "../net/peer-network.js";
-import { BlockSync } from "./block-sync.js";
 import type { ConsensusSigner, WalLike, WalRecordOf } from "./bft-ports.js";
+import { BlockSync } from "./block-sync.js";
 import { HeightMessages } from "./height-messages.js";
 import {
   type CompactProposalMessage,
@@ -134,6 +135,18 @@ export class BftDriver {
     return this.engine.round;
   }
 
+  /** The height being decided, its round and step, and each peer's connection and announced height. */
+  status(peers: { id: string; connected: boolean }[]): ConsensusStatus {
+    const heights = this.sync.peerHeights();
+    return {
+      engine: "tendermint",
+      height: this.engine.height,
+      round: this.engine.round,
+      step: this.engine.step,
+      peers: peers.map((p) => ({ ...p, height: heights[p.id] ?? null })),
+    };
+  }
+
   /** Replays the WAL of the current height, then joins the network. */
   async start(): Promise<void> {
     const { network, metrics } = this.p;
@@ -229,7 +242,12 @@ export class BftDriver {
       case "timeout":
         if (work.height !== s.height || work.round !== s.round) return [];
         this.record({ kind: "timeout", height: s.height, round: work.round, timeout: work.timeout });
-        return this.stepEngine({ type: "timeout", kind: work.timeout, height: work.height, round: work.round });
+        return this.stepEngine({
+          type: "timeout",
+          kind: work.timeout,
+          height: work.height,
+          round: work.round,
+        });
       case "value": {
         if (work.height !== s.height || work.round !== s.round) return [];
         const hash = blockHash(work.block.header);
@@ -248,11 +266,20 @@ export class BftDriver {
   }
 
   /** Signature, proposer and block hash of a proposal; false (after logging) when it must be ignored. */
-  private proposalAcceptable(peer: string | null, p: SignedProposal, header: Block["header"], message: ConsensusMessage): boolean {
+  private proposalAcceptable(
+    peer: string | null,
+    p: SignedProposal,
+    header: Block["header"],
+    message: ConsensusMessage,
+  ): boolean {
     if (!this.sameHeight(peer, p, message)) return false;
     const expected = proposer(this.engine.config.validators, p.height, p.round);
     if (p.proposer !== expected) {
-      this.drop(peer, "wrong-proposer", `proposal from ${this.name(p.proposer)}, not the proposer of round ${p.round}`);
+      this.drop(
+        peer,
+        "wrong-proposer",
+        `proposal from ${this.name(p.proposer)}, not the proposer of round ${p.round}`,
+      );
       return false;
     }
     if (!verifyProposal(p, this.p.genesis.validators)) {
@@ -281,7 +308,11 @@ export class BftDriver {
       if (!d) {
         if (peer !== null && !this.requested.has(p.blockHash)) {
           this.requested.add(p.blockHash);
-          this.p.network.send(peer, "consensus", { type: "get-proposal-block", height: p.height, blockHash: p.blockHash });
+          this.p.network.send(peer, "consensus", {
+            type: "get-proposal-block",
+            height: p.height,
+            blockHash: p.blockHash,
+          });
         }
         return [];
       }
@@ -319,7 +350,13 @@ export class BftDriver {
     this.record({ kind: "proposal", height: p.height, proposal: p, block });
     return this.stepEngine({
       type: "proposal",
-      proposal: { height: p.height, round: p.round, value: p.blockHash, validRound: p.validRound, proposer: p.proposer },
+      proposal: {
+        height: p.height,
+        round: p.round,
+        value: p.blockHash,
+        validRound: p.validRound,
+        proposer: p.proposer,
+      },
     });
   }
 
@@ -339,13 +376,18 @@ export class BftDriver {
   }
 
   /** Messages for this height pass; the next height's are kept for later; others are dropped. */
-  private sameHeight(peer: string | null, m: { chainId: string; height: number }, message: ConsensusMessage): boolean {
+  private sameHeight(
+    peer: string | null,
+    m: { chainId: string; height: number },
+    message: ConsensusMessage,
+  ): boolean {
     if (m.chainId !== this.chainId) {
       this.refuse(peer, "wrong-chain", `message for chain ${m.chainId}`);
       return false;
     }
     if (m.height === this.engine.height) return true;
-    if (m.height === this.engine.height + 1 && this.future.length < MAX_FUTURE_MESSAGES) this.future.push(message);
+    if (m.height === this.engine.height + 1 && this.future.length < MAX_FUTURE_MESSAGES)
+      this.future.push(message);
     else if (m.height > this.engine.height + 1) this.sync.peerAhead(peer, m.height - 1);
     return false;
   }
@@ -380,7 +422,12 @@ export class BftDriver {
           if (!this.replaying) this.buildProposal(out.height, out.round);
           break;
         case "decide":
-          await this.commitDecision(out.height, out.round, out.value, out.precommits.map((v) => v.validator));
+          await this.commitDecision(
+            out.height,
+            out.round,
+            out.value,
+            out.precommits.map((v) => v.validator),
+          );
           break;
         case "evidence":
           // Detected on the signed messages in HeightMessages, where the signatures are.
@@ -397,7 +444,14 @@ export class BftDriver {
       // A precommit's timestamp becomes BFT time: keep it after the block's own time.
       const timestamp = Math.max(this.now(), block ? block.header.time + 1 : 0);
       try {
-        vote = this.p.signer.signVote({ type, chainId: this.chainId, height, round, blockHash: value, timestamp });
+        vote = this.p.signer.signVote({
+          type,
+          chainId: this.chainId,
+          height,
+          round,
+          blockHash: value,
+          timestamp,
+        });
       } catch (e) {
         this.p.log.error({ err: e, height, round, type }, "refused to sign a vote");
         return;
@@ -441,13 +495,22 @@ export class BftDriver {
   /** Peers hold the transactions already (mempool gossip): send hashes, not the transactions. */
   private compact(proposal: SignedProposal, block: Block): CompactProposalMessage {
     const txHashes = this.p.app.txHashesOf(proposal.blockHash) ?? block.txs.map((tx) => txHash(tx));
-    return { type: "compact-proposal", proposal, header: block.header, lastCommit: block.lastCommit, txHashes };
+    return {
+      type: "compact-proposal",
+      proposal,
+      header: block.header,
+      lastCommit: block.lastCommit,
+      txHashes,
+    };
   }
 
   private buildProposal(height: number, round: number): void {
     const head = this.p.app.lastCommitted();
     const lastCommit = head.commit;
-    const time = lastCommit === null ? this.p.genesis.genesisTime : medianCommitTime(lastCommit, this.p.genesis.validators);
+    const time =
+      lastCommit === null
+        ? this.p.genesis.genesisTime
+        : medianCommitTime(lastCommit, this.p.genesis.validators);
     const buildStart = this.now();
     const block = this.p.app.prepareProposal({ height, time, proposer: this.p.self, lastCommit });
     this.phase.checkMs += this.now() - buildStart;
@@ -465,7 +528,12 @@ export class BftDriver {
 
   // ---- commits ---------------------------------------------------------------------------------
 
-  private async commitDecision(height: number, round: number, value: string, signers: string[]): Promise<void> {
+  private async commitDecision(
+    height: number,
+    round: number,
+    value: string,
+    signers: string[],
+  ): Promise<void> {
     const block = this.messages.blocks.get(value);
     if (!block) throw new Error(`decided block ${value} at height ${height} is not held`);
     const commit = this.messages.certificate(this.chainId, round, value, signers);
@@ -473,7 +541,8 @@ export class BftDriver {
     await this.p.app.commitBlock(block, commit);
     const signed = new Set(signers);
     for (const v of this.p.genesis.validators) {
-      if (!signed.has(v.address)) this.p.metrics.consensusMissingVotes.inc({ validator: this.name(v.address) });
+      if (!signed.has(v.address))
+        this.p.metrics.consensusMissingVotes.inc({ validator: this.name(v.address) });
     }
     const ph = this.phase;
     this.p.log.debug(
@@ -586,7 +655,9 @@ export class BftDriver {
     for (const r of records) {
       switch (r.kind) {
         case "proposal":
-          pending.push(...this.acceptProposal(null, { type: "proposal", proposal: r.proposal, block: r.block }));
+          pending.push(
+            ...this.acceptProposal(null, { type: "proposal", proposal: r.proposal, block: r.block }),
+          );
           break;
         case "vote":
           pending.push(...this.acceptVote(null, { type: "vote", vote: r.vote }));
@@ -625,7 +696,8 @@ export class BftDriver {
     const delta = s.round * o.timeoutDeltaMs;
     if (s.step === "propose") this.armTimeout("propose", s.height, s.round, o.timeoutProposeMs + delta);
     if (r?.prevoteTimeoutScheduled) this.armTimeout("prevote", s.height, s.round, o.timeoutVoteMs + delta);
-    if (r?.precommitTimeoutScheduled) this.armTimeout("precommit", s.height, s.round, o.timeoutVoteMs + delta);
+    if (r?.precommitTimeoutScheduled)
+      this.armTimeout("precommit", s.height, s.round, o.timeoutVoteMs + delta);
     if (s.awaitingValue) this.buildProposal(s.height, s.round);
   }
 
@@ -665,7 +737,9 @@ export class BftDriver {
     m.consensusRound.set(to);
     const summary = this.messages.roundSummary(from);
     const named = (votes: Record<string, string>) =>
-      Object.fromEntries(this.p.genesis.validators.map((v) => [this.name(v.address), votes[v.address] ?? "missing"]));
+      Object.fromEntries(
+        this.p.genesis.validators.map((v) => [this.name(v.address), votes[v.address] ?? "missing"]),
+      );
     this.p.log.warn(
       {
         height: this.engine.height,
@@ -683,7 +757,14 @@ export class BftDriver {
   private equivocation(a: SignedVote, b: SignedVote): void {
     this.p.metrics.consensusEquivocations.inc({ validator: this.name(a.validator) });
     this.p.log.error(
-      { validator: this.name(a.validator), height: a.height, round: a.round, type: a.type, a: a.blockHash, b: b.blockHash },
+      {
+        validator: this.name(a.validator),
+        height: a.height,
+        round: a.round,
+        type: a.type,
+        a: a.blockHash,
+        b: b.blockHash,
+      },
       "double-signing detected",
     );
     if (!this.replaying) this.p.onEquivocation?.(a, b);

@@ -52,7 +52,12 @@ export class HeightMessages {
     return { status: "new" };
   }
 
-  vote(type: SignedVote["type"], round: number, validator: string, blockHash: string | null): SignedVote | undefined {
+  vote(
+    type: SignedVote["type"],
+    round: number,
+    validator: string,
+    blockHash: string | null,
+  ): SignedVote | undefined {
     return this.votes.get(`${type}/${round}/${validator}`)?.find((v) => v.blockHash === blockHash);
   }
 
@@ -60,7 +65,12 @@ export class HeightMessages {
   allVotes(): SignedVote[] {
     return [...this.votes.values()]
       .flat()
-      .sort((a, b) => a.round - b.round || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0) || (a.validator < b.validator ? -1 : 1));
+      .sort(
+        (a, b) =>
+          a.round - b.round ||
+          (a.type < b.type ? -1 : a.type > b.type ? 1 : 0) ||
+          (a.validator < b.validator ? -1 : 1),
+      );
   }
 
   votesOf(validator: string): SignedVote[] {
@@ -68,7 +78,12 @@ export class HeightMessages {
   }
 
   /** The certificate for a decision, from the signed precommits of the deciding validators. */
-  certificate(chainId: string, round: number, blockHash: string, validators: readonly string[]): CommitCertificate {
+  certificate(
+    chainId: string,
+    round: number,
+    blockHash: string,
+    validators: readonly string[],
+  ): CommitCertificate {
     const signatures = validators.map((validator) => {
       const v = this.vote("precommit", round, validator, blockHash);
       if (!v) throw new Error(`no signed precommit from ${validator} for the decided block`);
@@ -78,8 +93,16 @@ export class HeightMessages {
   }
 
   /** Who voted what in a round, for the log line that explains a failed round. */
-  roundSummary(round: number): { proposal: string | null; prevotes: Record<string, string>; precommits: Record<string, string> } {
-    const summary = { proposal: this.proposals.get(round)?.[0]?.blockHash ?? null, prevotes: {} as Record<string, string>, precommits: {} as Record<string, string> };
+  roundSummary(round: number): {
+    proposal: string | null;
+    prevotes: Record<string, string>;
+    precommits: Record<string, string>;
+  } {
+    const summary = {
+      proposal: this.proposals.get(round)?.[0]?.blockHash ?? null,
+      prevotes: {} as Record<string, string>,
+      precommits: {} as Record<string, string>,
+    };
     for (const v of this.allVotes()) {
       if (v.round !== round) continue;
       const target = v.type === "prevote" ? summary.prevotes : summary.precommits;

@@ -80,7 +80,11 @@ export type CompactProposalMessage = {
   txHashes: string[];
 };
 export type GetProposalBlockMessage = { type: "get-proposal-block"; height: number; blockHash: string };
-export type ConsensusMessage = ProposalMessage | CompactProposalMessage | GetProposalBlockMessage | VoteMessage;
+export type ConsensusMessage =
+  | ProposalMessage
+  | CompactProposalMessage
+  | GetProposalBlockMessage
+  | VoteMessage;
 export type SyncMessage =
   | { type: "status"; height: number }
   | { type: "get-blocks"; from: number; count: number }
@@ -92,7 +96,10 @@ const syncCheck = TypeCompiler.Compile(SyncMessageSchema);
 const mempoolCheck = TypeCompiler.Compile(MempoolMessageSchema);
 
 /** The first schema problem of a message, e.g. "/vote/round: Expected integer", or undefined. */
-function problem(check: { Check(v: unknown): boolean; Errors(v: unknown): Iterable<{ path: string; message: string }> }, value: unknown): string | undefined {
+function problem(
+  check: { Check(v: unknown): boolean; Errors(v: unknown): Iterable<{ path: string; message: string }> },
+  value: unknown,
+): string | undefined {
   if (check.Check(value)) return undefined;
   for (const e of check.Errors(value)) return `${e.path || "/"}: ${e.message}`;
   return "malformed message";

@@ -4,8 +4,8 @@ import { createP2PHost, type P2PHost, type PeerEvent } from "@weft/p2p";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { homePaths, readGenesis, readKeyFile, readNodeNetwork } from "../../src/index.js";
-import { signedTransfers } from "../support/transfers.js";
 import { createTestNetwork, type TestNetwork, until } from "../support/network.js";
+import { signedTransfers } from "../support/transfers.js";
 
 /**
  * Three honest organisations and a fourth whose node is replaced by a hostile peer holding its
@@ -79,7 +79,10 @@ describe("a Byzantine validator among four organisations", () => {
       "the evidence is committed",
       () => (node.service.query("evidence", "list", { validator }).value as unknown[]).length > 0,
     );
-    const [record] = node.service.query("evidence", "list", { validator }).value as { height: number; type: string }[];
+    const [record] = node.service.query("evidence", "list", { validator }).value as {
+      height: number;
+      type: string;
+    }[];
     expect(record).toMatchObject({ height, type: "prevote" });
     const metrics = await node.metrics.registry.getSingleMetricAsString("weft_consensus_equivocations_total");
     expect(metrics).toContain('validator="org4"');
@@ -100,18 +103,28 @@ describe("a Byzantine validator among four organisations", () => {
     forged.signature = bytesToHex(new Uint8Array(64).fill(7));
     const before = evilEvents.filter((e) => e.type === "disconnected").length;
     evil.send("org2-node", "consensus", { type: "vote", vote: forged });
-    await until("org2 drops the forger", () => evilEvents.filter((e) => e.type === "disconnected").length > before);
+    await until(
+      "org2 drops the forger",
+      () => evilEvents.filter((e) => e.type === "disconnected").length > before,
+    );
     expect(evil.connectedPeers()).not.toContain("org2-node");
-    const invalid = await node.metrics.registry.getSingleMetricAsString("weft_consensus_invalid_messages_total");
+    const invalid = await node.metrics.registry.getSingleMetricAsString(
+      "weft_consensus_invalid_messages_total",
+    );
     expect(invalid).toContain('reason="bad-signature"');
   });
 
   it("disconnects a peer that sends malformed consensus messages", async () => {
     const before = evilEvents.filter((e) => e.type === "disconnected").length;
     evil.send("org3-node", "consensus", { type: "vote", vote: { height: "x" } });
-    await until("org3 drops the sender", () => evilEvents.filter((e) => e.type === "disconnected").length > before);
+    await until(
+      "org3 drops the sender",
+      () => evilEvents.filter((e) => e.type === "disconnected").length > before,
+    );
     const node = honest()[2]!;
-    const invalid = await node.metrics.registry.getSingleMetricAsString("weft_consensus_invalid_messages_total");
+    const invalid = await node.metrics.registry.getSingleMetricAsString(
+      "weft_consensus_invalid_messages_total",
+    );
     expect(invalid).toContain('reason="malformed"');
     // Honest nodes still commit after all of this.
     const [tx] = signedTransfers({

@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { addressOf, blockHash, type KeyPair, type SignedTx, txHash } from "@weft/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ModuleRegistry } from "../../src/app/registry.js";
 import { auditChain } from "../../src/audit/audit.js";
 import { homePaths, readGenesis } from "../../src/config/home.js";
 import { initNetwork } from "../../src/config/network-home.js";
-import { ModuleRegistry } from "../../src/app/registry.js";
 import { defaultModules } from "../../src/modules/index.js";
 import { ChainStore } from "../../src/storage/chain-store.js";
 import { FAST_CONSENSUS } from "../support/network.js";
@@ -32,7 +32,9 @@ describe("four validator processes under kill -9", () => {
   let root: string;
   const procs: (ChildProcess | undefined)[] = [];
   const apiPorts: number[] = [];
-  const env = { WEFT_NODE_OPTIONS: JSON.stringify({ consensus: FAST_CONSENSUS, mempool: { verifyThreads: 1 } }) };
+  const env = {
+    WEFT_NODE_OPTIONS: JSON.stringify({ consensus: FAST_CONSENSUS, mempool: { verifyThreads: 1 } }),
+  };
   let senders: KeyPair[];
   let txsBySender: SignedTx[][];
   const acknowledged = new Set<string>();
@@ -65,7 +67,9 @@ describe("four validator processes under kill -9", () => {
       asset: { id: "WEFT", name: "Weft", decimals: 0, supplyPerAccount: "1000000000" },
     });
     senders = names.map((n) => report.accounts[n] as KeyPair);
-    const recipients = Array.from({ length: 8 }, (_, i) => addressOf(report.accounts[names[i % SENDERS] as string]!));
+    const recipients = Array.from({ length: 8 }, (_, i) =>
+      addressOf(report.accounts[names[i % SENDERS] as string]!),
+    );
     txsBySender = senders.map((key) =>
       signedTransfers({
         chainId: "weft-chaos",
@@ -181,7 +185,9 @@ describe("four validator processes under kill -9", () => {
     await start(2);
     const restartedAt = Date.now();
     await sendNext(1); // the same transfer: commits once the third validator is back
-    console.log(`quorum regained: the pending transfer committed ${Date.now() - restartedAt} ms after the restart`);
+    console.log(
+      `quorum regained: the pending transfer committed ${Date.now() - restartedAt} ms after the restart`,
+    );
     await start(3);
     const deadline = Date.now() + 30_000;
     let heights: number[] = [];

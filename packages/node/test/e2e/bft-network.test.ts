@@ -1,7 +1,7 @@
 import { addressOf } from "@weft/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signedTransfers } from "../support/transfers.js";
 import { createTestNetwork, type TestNetwork, until } from "../support/network.js";
+import { signedTransfers } from "../support/transfers.js";
 
 describe("four organisations over mutual TLS", () => {
   let net: TestNetwork;
@@ -17,6 +17,15 @@ describe("four organisations over mutual TLS", () => {
 
   it("connects every node to every other", async () => {
     await until("full mesh", () => net.nodes.every((n) => n?.p2p?.connectedPeers().length === 3));
+    const health = (await (await fetch(`${net.nodes[0]!.url}/healthz`)).json()) as {
+      consensus: { engine: string; peers: { id: string; connected: boolean }[] };
+    };
+    expect(health.consensus.engine).toBe("tendermint");
+    expect(health.consensus.peers.map((p) => [p.id, p.connected])).toEqual([
+      ["org2-node", true],
+      ["org3-node", true],
+      ["org4-node", true],
+    ]);
   });
 
   it("commits transfers submitted to one node on every node, with identical blocks and state", async () => {

@@ -40,7 +40,11 @@ export interface TestNetwork {
 /** An n-organisation network of in-process nodes talking mutual TLS over 127.0.0.1. */
 export async function createTestNetwork(
   n: number,
-  opts: { accounts?: string[]; consensus?: NodeOptionsInput["consensus"]; logger?: (i: number) => Logger } = {},
+  opts: {
+    accounts?: string[];
+    consensus?: NodeOptionsInput["consensus"];
+    logger?: (i: number) => Logger;
+  } = {},
 ): Promise<TestNetwork> {
   const root = mkdtempSync(join(tmpdir(), "weft-net-"));
   const ports: number[] = [];

@@ -1,6 +1,13 @@
 // Runs one node from a home folder as its own process (for end-to-end tests): node-main <home> <port>
 // WEFT_NODE_OPTIONS (JSON) overrides options per subsystem, e.g. fast consensus timeouts.
-import { createNode, homePaths, type NodeOptionsInput, readGenesis, readKeyFile, readNodeNetwork } from "../../../src/index.js";
+import {
+  createNode,
+  homePaths,
+  type NodeOptionsInput,
+  readGenesis,
+  readKeyFile,
+  readNodeNetwork,
+} from "../../../src/index.js";
 
 const [home, port] = process.argv.slice(2);
 if (!home || !port) throw new Error("usage: node-main <home> <port>");
