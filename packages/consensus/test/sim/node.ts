@@ -3,12 +3,13 @@ import { getOrCreate } from "./maps.js";
 import { heightOf, type Message, messageKey } from "./messages.js";
 
 /**
- * How a crash meets the node's write path (append input to WAL → step → fsync → send outputs):
- * "clean" between inputs; "unsent" after the fsync but before the outputs left; "torn" before the
- * fsync, so the last input is lost too. Outputs leave only after the fsync, so in both mid-step
- * cases nobody ever saw them.
+ * Where a crash (kill -9) meets the node's write path, which is the BFT driver's: append the
+ * input to the WAL buffer → step → fsync, only if the step has outputs → send the outputs.
+ * "clean": between inputs. "torn": inside a step, before its fsync. "unsent": after the fsync,
+ * before the outputs leave. Every crash loses the unsynced buffer: the inputs since the last
+ * step that had outputs, which is exactly why nothing sent can depend on them.
  */
-export type CrashMode = "clean" | "unsent" | "torn";
+export type CrashMode = "clean" | "torn" | "unsent";
 
 export type Role = "honest" | "byzantine" | "twin";
 
@@ -18,23 +19,24 @@ export interface Commit {
 }
 
 /**
- * One validator process. Durable: the WAL (every input fed to the engine, grouped by the height
- * the engine was at), the committed chain and the message store peers are served from. Volatile,
- * lost on a crash: the engine state, timers (via `incarnation`), messages held for a future height
- * and the gossip layer's memory.
+ * One validator process. Durable: the fsynced WAL (engine inputs by the height the engine was
+ * at), the committed chain and the message store peers are served from. Volatile, lost on a
+ * crash: the engine, the WAL's unsynced buffer, timers (via `incarnation`), messages held for a
+ * future height and the gossip layer's memory of what it has seen.
  */
 export class SimNode {
   state: TendermintState;
   up = true;
   /** Bumped by every crash; timers and pending callbacks of an older incarnation are void. */
   incarnation = 0;
-  pendingCrash: Exclude<CrashMode, "clean"> | null = null;
   lastCommitted = 0;
   held: Message[] = [];
-  relayed = new Set<string>();
+  /** Messages taken in or sent by this incarnation: duplicates stop here, as in the driver. */
+  seen = new Set<string>();
   readonly wal = new Map<number, Input[]>();
   readonly chain = new Map<number, Commit>();
   readonly store = new Map<number, Map<string, Message>>();
+  private unsynced: { height: number; input: Input }[] = [];
 
   constructor(
     readonly index: number,
@@ -46,26 +48,19 @@ export class SimNode {
     this.state = fresh(1);
   }
 
-  /**
-   * Logs `input`, then steps. Returns the outputs to send, or null if a mid-step crash was armed:
-   * the node is then down and the outputs are gone.
-   */
-  feed(input: Input): Output[] | null {
-    const log = getOrCreate(this.wal, this.state.height, (): Input[] => []);
-    log.push(input);
+  /** Appends `input` to the WAL buffer and steps the engine. */
+  take(input: Input): Output[] {
+    this.unsynced.push({ height: this.state.height, input });
     const r = step(this.state, input);
-    if (this.pendingCrash) {
-      if (this.pendingCrash === "torn") log.pop();
-      this.crash();
-      return null;
-    }
     this.state = r.state;
     return r.outputs;
   }
 
-  /** The last input logged at `height` was never made durable. */
-  loseLastInput(height: number): void {
-    this.wal.get(height)?.pop();
+  /** Makes the buffered inputs durable. */
+  fsync(): void {
+    for (const { height, input } of this.unsynced)
+      getOrCreate(this.wal, height, (): Input[] => []).push(input);
+    this.unsynced = [];
   }
 
   commit(height: number, commit: Commit): void {
@@ -80,15 +75,15 @@ export class SimNode {
   crash(): void {
     this.up = false;
     this.incarnation++;
-    this.pendingCrash = null;
+    this.unsynced = [];
     this.held = [];
-    this.relayed = new Set();
+    this.seen = new Set();
   }
 
   /**
-   * What the node's WAL recovery does: a fresh engine at the first height the chain lacks, fed the
-   * logged inputs of that height (and the next, should the replay itself decide). Returns every
-   * output the replay produced; the caller commits its decisions and re-arms what is current.
+   * What the driver's recovery does: a fresh engine at the first height the chain lacks, fed the
+   * durable inputs of that height (and of the next, should the replay itself decide). Returns
+   * every output the replay produced; the caller commits its decisions and re-arms what is current.
    */
   restart(): Output[] {
     this.up = true;
@@ -96,6 +91,11 @@ export class SimNode {
     const outputs: Output[] = [];
     for (let h = this.state.height; h === this.state.height && this.wal.has(h); h++) {
       for (const input of this.wal.get(h)!) {
+        // As the driver's replay rebuilds the height's message set, which it serves to peers.
+        if (input.type === "proposal" || input.type === "vote") {
+          this.seen.add(messageKey(input));
+          this.remember(input);
+        }
         const r = step(this.state, input);
         this.state = r.state;
         outputs.push(...r.outputs);

@@ -67,8 +67,8 @@ export function randomScenario(seed: number, overrides: RandomOverrides = {}): R
   const crashes: CrashPlan[] = [];
   for (let k = between(rand, 0, 3); k > 0; k--) {
     const node = pick(rand, honest);
-    // A node takes some 10-15 inputs per height (measured); past its last one no crash happens.
-    const atInput = between(rand, 1, 10 * heights);
+    // A node takes some 6-9 inputs per height (measured); past its last one no crash happens.
+    const atInput = between(rand, 1, 7 * heights);
     if (crashes.some((c) => c.node === node && c.atInput === atInput)) continue;
     crashes.push({ node, atInput, mode: pick(rand, CRASH_MODES), downMs: between(rand, 10, 1500) });
   }

@@ -28,6 +28,8 @@ export interface SeedOptions {
   twins?: TwinsOverrides;
   /** See WorldConfig.mutantSendBeforeFsync. */
   mutantSendBeforeFsync?: boolean;
+  /** See WorldConfig.forwarding. */
+  forwarding?: boolean;
 }
 
 /** Runs one seed of one scenario family: the seed alone determines everything. */
@@ -37,6 +39,7 @@ export function runSeed(kind: ScenarioKind, seed: number, options: SeedOptions =
     traceMessages: options.traceMessages,
     onEnd: options.onEnd,
     mutantSendBeforeFsync: options.mutantSendBeforeFsync,
+    forwarding: options.forwarding,
   };
   if (kind === "random") {
     const s = randomScenario(seed, options.random);

@@ -18,6 +18,7 @@ describe("twins: the Byzantine validator as two honest processes under one ident
     let twinLedSplit = 0;
     let weighted = 0;
     let evidence = 0;
+    let lateRounds = 0;
     for (const r of results) {
       const s = twinsScenario(r.seed);
       const validators = s.powers.map((power, i) => ({ address: `val${i}`, power }));
@@ -28,9 +29,11 @@ describe("twins: the Byzantine validator as two honest processes under one ident
       if (leadsSplit) twinLedSplit++;
       if (new Set(s.powers).size > 1) weighted++;
       evidence += r.stats.evidence;
+      if (r.stats.maxCommitRound > 0) lateRounds++;
     }
     expect(twinLedSplit).toBeGreaterThan(SCENARIOS / 5);
     expect(weighted).toBeGreaterThan(SCENARIOS / 10);
     expect(evidence).toBeGreaterThan(SCENARIOS / 2);
+    expect(lateRounds).toBeGreaterThan(SCENARIOS / 5);
   });
 });

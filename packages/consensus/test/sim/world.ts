@@ -1,15 +1,8 @@
 import { createState, type Input, type Output, type WeightedValidator } from "../../src/index.js";
 import type { AttackContext, Attacker } from "./attacker.js";
-import { type Property, SafetyChecker, type Violation, ViolationFound } from "./checkers.js";
+import { checkReplay, LivenessChecker, SafetyChecker, type Violation, ViolationFound } from "./checkers.js";
 import { EventQueue } from "./event-queue.js";
-import {
-  describeMessage,
-  heightOf,
-  isValidValue,
-  type Message,
-  messageKey,
-  signatureSlot,
-} from "./messages.js";
+import { describeMessage, heightOf, isValidValue, type Message, messageKey } from "./messages.js";
 import type { Channel, Network } from "./network.js";
 import { type CrashMode, type Role, SimNode } from "./node.js";
 import { between } from "./prng.js";
@@ -54,8 +47,16 @@ export interface WorldConfig {
   /** Sees the processes once the run is over (the CLI prints their engine states). */
   onEnd?: (nodes: readonly SimNode[]) => void;
   /**
-   * Mutant for tests only: a torn crash loses an input whose outputs had already been sent, as a
-   * node that sends before its WAL fsync would. The crash checks must catch it.
+   * False: honest nodes send only their own messages and never pass on others' (as the node's
+   * BftDriver does today, re-sending a height only when a peer reconnects). Tendermint's liveness
+   * assumes every message an honest node receives reaches all honest nodes; without forwarding a
+   * Byzantine validator that shows its prevote to one honest node can lock it on a polka the
+   * others never see, and the height stalls for good. Default true.
+   */
+  forwarding?: boolean;
+  /**
+   * Mutant for tests only: outputs leave before the WAL fsync, so a torn crash loses inputs whose
+   * outputs were already sent. The crash checks must catch it.
    */
   mutantSendBeforeFsync?: boolean;
 }
@@ -116,7 +117,7 @@ class World {
   private readonly nodes: SimNode[];
   private readonly honest: SimNode[];
   private readonly checker: SafetyChecker;
-  private readonly roundAtGst = new Map<number, number>();
+  private readonly liveness: LivenessChecker;
   private stabilised = false;
   private readonly inputsTaken = new Map<number, number>();
   private readonly lastCatchUp = new Map<string, number>();
@@ -136,6 +137,7 @@ class World {
     );
     this.honest = this.nodes.filter((n) => n.role === "honest");
     this.checker = new SafetyChecker(new Set(this.honest.map((n) => n.address)), () => this.now);
+    this.liveness = new LivenessChecker(this.checker, this.honest, config.heights, config.roundBound);
   }
 
   run(): Outcome {
@@ -151,9 +153,9 @@ class World {
         this.now = ev.at;
         this.stats.events++;
         this.dispatch(ev.event);
-        if (this.allDecided()) break;
+        if (this.liveness.allCommitted()) break;
       }
-      this.checkLiveness();
+      this.liveness.check(this.now);
     } catch (e) {
       if (!(e instanceof ViolationFound)) throw e;
       violation = e.violation;
@@ -187,22 +189,17 @@ class World {
         break;
       case "restart":
         this.restart(this.nodes[e.node]!);
-        if (this.stabilised) this.snapshotRounds("restart after GST: liveness measured from here");
+        if (this.stabilised) {
+          this.liveness.stabilised(this.now);
+          this.trace("restart after GST: liveness measured from here");
+        }
         break;
       case "gst":
         this.stabilised = true;
-        this.snapshotRounds("GST: network synchronous from here");
+        this.liveness.stabilised(this.now);
+        this.trace("GST: network synchronous from here");
         break;
     }
-  }
-
-  private snapshotRounds(why: string): void {
-    this.roundAtGst.clear();
-    for (const n of this.honest) {
-      const h = n.state.height;
-      this.roundAtGst.set(h, Math.max(this.roundAtGst.get(h) ?? 0, n.state.round));
-    }
-    this.trace(why);
   }
 
   // ---- the node's side -------------------------------------------------------------------
@@ -211,38 +208,44 @@ class World {
     return { kind: "input", node: node.index, incarnation: node.incarnation, input, height, round };
   }
 
-  /** Timers, start-height and the application's values: void if the node crashed or moved on. */
+  /**
+   * Timers, start-height and the application's values. Like the driver, drops the ones that are
+   * void (crashed since, or the engine moved on) before they reach the WAL.
+   */
   private onInput(e: Extract<Event, { kind: "input" }>): void {
     const node = this.nodes[e.node]!;
-    if (!node.up || node.incarnation !== e.incarnation) return;
-    if (e.input.type !== "timeout" && e.height !== node.state.height) return;
-    if (e.input.type === "proposal-value" && e.round !== node.state.round) return;
+    const s = node.state;
+    if (!node.up || node.incarnation !== e.incarnation || e.height !== s.height) return;
+    if ((e.input.type === "timeout" || e.input.type === "proposal-value") && e.round !== s.round) return;
+    if (e.input.type === "start-height" && s.started) return;
     this.feed(node, e.input);
   }
 
-  /** Feeds one input and acts on its outputs; false if the node crashed mid-step. */
+  /**
+   * The driver's write path for one input: WAL append, step, fsync if there are outputs, send.
+   * Returns false if the node crashed on the way.
+   */
   private feed(node: SimNode, input: Input): boolean {
     const before = node.state.height;
-    if (this.crashDue(node) === "clean") return false;
-    if (this.config.mutantSendBeforeFsync && node.pendingCrash === "torn") {
-      node.pendingCrash = null;
-      this.handle(node, node.feed(input)!, false);
-      node.loseLastInput(before);
-      node.crash();
-      this.stats.crashes.torn++;
-      this.trace(`${node.label} crashed after sending, before its WAL fsync (mutant)`);
-      return false;
-    }
-    const mode = node.pendingCrash;
-    const outputs = node.feed(input);
-    if (!outputs) {
-      if (mode) this.stats.crashes[mode]++;
-      this.trace(`${node.label} crashed mid-step (${mode}) on ${input.type}: its outputs never left`);
-      return false;
-    }
-    this.handle(node, outputs, false);
+    const crash = this.crashDue(node);
+    if (crash === "clean") return false;
+    const outputs = node.take(input);
+    const sendFirst = this.config.mutantSendBeforeFsync === true;
+    if (sendFirst) this.handle(node, outputs, false);
+    if (crash === "torn") return this.crashMidStep(node, crash, input);
+    if (outputs.length > 0) node.fsync();
+    if (crash === "unsent") return this.crashMidStep(node, crash, input);
+    if (!sendFirst) this.handle(node, outputs, false);
     if (node.state.height !== before) this.drainHeld(node);
     return true;
+  }
+
+  private crashMidStep(node: SimNode, mode: CrashMode, input: Input): false {
+    node.crash();
+    this.stats.crashes[mode]++;
+    const what = mode === "torn" ? "before its WAL fsync" : "after its WAL fsync, before sending";
+    this.trace(`${node.label} crashed on ${input.type}, ${what}`);
+    return false;
   }
 
   private arrive(node: SimNode, from: number, msg: Message): void {
@@ -264,8 +267,12 @@ class World {
     this.accept(node, msg, from);
   }
 
+  /** A message of the node's height: duplicates of what it has seen stop here, as in the driver. */
   private accept(node: SimNode, msg: Message, from: number): void {
+    const key = messageKey(msg);
+    if (node.seen.has(key)) return;
     if (!this.feed(node, msg)) return;
+    node.seen.add(key);
     node.remember(msg);
     this.relay(node, msg, from);
   }
@@ -296,7 +303,7 @@ class World {
           // After a replay only the current round's timers matter; older ones would be no-ops.
           if (!replay || (o.height === s.height && o.round === s.round)) {
             const input: Input = { type: "timeout", kind: o.kind, height: o.height, round: o.round };
-            this.queue.push(this.now + o.durationMs, this.inputEvent(node, input, o.height));
+            this.queue.push(this.now + o.durationMs, this.inputEvent(node, input, o.height, o.round));
           }
           break;
         case "request-value":
@@ -338,16 +345,13 @@ class World {
     }
     this.checker.onSigned(node.label, msg);
     node.remember(msg);
-    node.relayed.add(messageKey(msg));
+    node.seen.add(messageKey(msg));
     for (const peer of this.nodes) if (peer !== node) this.transmit(node.index, peer.index, msg, "live");
   }
 
-  /** Gossip: an honest node passes each message on once, so an equivocator's faces meet. */
+  /** Gossip: an honest node passes on each message it takes in, so an equivocator's faces meet. */
   private relay(node: SimNode, msg: Message, from: number): void {
-    if (node.role === "byzantine") return;
-    const key = messageKey(msg);
-    if (node.relayed.has(key)) return;
-    node.relayed.add(key);
+    if (node.role === "byzantine" || this.config.forwarding === false) return;
     for (const peer of this.nodes) {
       if (peer !== node && peer.index !== from) this.transmit(node.index, peer.index, msg, "live");
     }
@@ -385,8 +389,8 @@ class World {
   // ---- crash and restart -----------------------------------------------------------------
 
   /**
-   * Counts the input the node is about to take and applies a crash planned for it: "clean"
-   * crashes now (the input is lost in flight), the others arm a crash inside this very step.
+   * Counts the input the node is about to take and returns the crash planned for it, scheduling
+   * the restart. A "clean" crash happens now: the input is lost in flight.
    */
   private crashDue(node: SimNode): CrashMode | null {
     const taken = (this.inputsTaken.get(node.index) ?? 0) + 1;
@@ -397,8 +401,8 @@ class World {
     if (plan.mode === "clean") {
       node.crash();
       this.stats.crashes.clean++;
-      this.trace(`${node.label} crashed (clean)`);
-    } else node.pendingCrash = plan.mode;
+      this.trace(`${node.label} crashed between inputs`);
+    }
     return plan.mode;
   }
 
@@ -407,7 +411,7 @@ class World {
     const from = node.lastCommitted + 1;
     const outputs = node.restart();
     this.trace(`${node.label} restarted at h${from}, replayed to h${node.state.height} r${node.state.round}`);
-    this.checkReplay(node, from, outputs);
+    checkReplay(this.checker, node, from, this.config.heights, outputs);
     this.handle(node, outputs, true);
     if (node.state.height <= this.config.heights && !node.state.started) {
       if (!this.feed(node, { type: "start-height" })) return;
@@ -423,28 +427,6 @@ class World {
       for (const [h, box] of node.store) {
         if (h < Math.min(node.state.height, peer.state.height)) continue;
         for (const m of box.values()) this.transmit(node.index, peer.index, m, "sync");
-      }
-    }
-  }
-
-  /**
-   * Every message the node signed at the heights being replayed left only after its input was
-   * fsynced, so the replay must produce it again; a miss means the WAL misses an input or the
-   * engine is not a function of its inputs. (A different content would fail the signature check.)
-   */
-  private checkReplay(node: SimNode, fromHeight: number, outputs: Output[]): void {
-    if (node.role !== "honest") return;
-    const replayed = new Set<string>();
-    for (const o of outputs) {
-      if (o.type === "broadcast-vote") replayed.add(signatureSlot({ type: "vote", vote: o.vote }).slot);
-      if (o.type === "broadcast-proposal") {
-        replayed.add(signatureSlot({ type: "proposal", proposal: o.proposal }).slot);
-      }
-    }
-    for (let h = fromHeight; h <= this.config.heights; h++) {
-      for (const slot of this.checker.slotsSent(node.address, h)) {
-        if (!replayed.has(slot))
-          this.checker.fail("replay", `${node.label} signed ${slot} but its WAL replay did not`);
       }
     }
   }
@@ -485,40 +467,6 @@ class World {
         }
       },
     };
-  }
-
-  // ---- liveness --------------------------------------------------------------------------
-
-  private allDecided(): boolean {
-    return this.honest.every((n) => n.lastCommitted >= this.config.heights);
-  }
-
-  private checkLiveness(): void {
-    const { heights, roundBound, gstMs } = this.config;
-    for (const n of this.honest) {
-      if (n.lastCommitted < heights) {
-        const where = n.up ? `stuck at h${n.state.height} r${n.state.round} (${n.state.step})` : "down";
-        this.fail(
-          "liveness",
-          `${n.label} committed ${n.lastCommitted}/${heights} heights by ${this.now}ms, ${where}`,
-        );
-      }
-    }
-    if (roundBound === undefined) return;
-    for (let h = 1; h <= heights; h++) {
-      const round = Math.max(...this.honest.map((n) => n.chain.get(h)?.round ?? 0));
-      const atGst = this.roundAtGst.get(h) ?? 0;
-      if (round - atGst > roundBound) {
-        this.fail(
-          "liveness",
-          `height ${h} committed in round ${round}, ${round - atGst} rounds after GST (${gstMs}ms, round ${atGst}); bound ${roundBound}`,
-        );
-      }
-    }
-  }
-
-  private fail(property: Property, message: string): never {
-    return this.checker.fail(property, message);
   }
 
   private trace(line: string): void {
