@@ -7,7 +7,7 @@ import { type RunStats, runWorld } from "./world.js";
 export type ScenarioKind = "random" | "twins";
 
 /** Seeds 1..N of each family run on every `npm test`; `npm run sim` runs as many as asked. */
-export const CI_SEEDS: Record<ScenarioKind, number> = { random: 2000, twins: 1000 };
+export const CI_SEEDS: Record<ScenarioKind, number> = { random: 4000, twins: 2000 };
 
 /** What the mutation tests must be able to provoke; liveness and replay are not safety. */
 export const SAFETY_PROPERTIES = new Set(["agreement", "validity", "conflicting-signature"]);
