@@ -347,6 +347,7 @@ export class BftDriver {
         );
       }
     }
+    this.relay(peer, this.compact(p, block));
     this.record({ kind: "proposal", height: p.height, proposal: p, block });
     return this.stepEngine({
       type: "proposal",
@@ -367,6 +368,7 @@ export class BftDriver {
     const added = this.messages.addVote(v);
     if (added.status !== "new") return [];
     this.noteHeard();
+    this.relay(peer, { type: "vote", vote: v });
     if (added.conflict) this.equivocation(added.conflict, v);
     this.record({ kind: "vote", height: v.height, vote: v });
     return this.stepEngine({
@@ -699,6 +701,18 @@ export class BftDriver {
     if (r?.precommitTimeoutScheduled)
       this.armTimeout("precommit", s.height, s.round, o.timeoutVoteMs + delta);
     if (s.awaitingValue) this.buildProposal(s.height, s.round);
+  }
+
+  /**
+   * Passes a first-seen message on to the other peers. Tendermint's liveness assumes every
+   * message an honest node receives reaches all honest nodes: a Byzantine validator that shows a
+   * vote to only some of them must not split the rest. Duplicates are not relayed again.
+   */
+  private relay(from: string | null, message: ConsensusMessage): void {
+    if (from === null || this.replaying) return;
+    for (const peer of this.p.network.connectedPeers()) {
+      if (peer !== from) this.p.network.send(peer, "consensus", message);
+    }
   }
 
   private resendHeightTo(peer: string): void {
