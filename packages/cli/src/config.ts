@@ -34,6 +34,7 @@ const SPEC: { [K in keyof NodeOptions]: { [F in keyof NodeOptions[K]]-?: FieldTy
   consensus: {
     engine: ["auto", "solo", "tendermint"],
     blockIntervalMs: "count",
+    commitTimeoutMs: "count",
     emptyBlocks: "boolean",
     emptyBlockIntervalMs: "count",
     timeoutProposeMs: "count",

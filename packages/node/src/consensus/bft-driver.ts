@@ -607,10 +607,10 @@ export class BftDriver {
     this.scheduleStart();
   }
 
-  /** Starts the next height after the block interval, once there is work (or peers have started). */
+  /** Starts the next height after the commit timeout, once there is work (or peers have started). */
   private scheduleStart(): void {
     const height = this.engine.height;
-    const wait = Math.max(0, this.lastCommitAt + this.p.options.blockIntervalMs - this.now());
+    const wait = Math.max(0, this.lastCommitAt + this.p.options.commitTimeoutMs - this.now());
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       if (height !== this.engine.height || this.engine.started) return;

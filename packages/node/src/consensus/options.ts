@@ -4,8 +4,13 @@ export interface ConsensusOptions {
    * the peers of network.json; "auto" picks tendermint when a network is configured.
    */
   engine: "auto" | "solo" | "tendermint";
-  /** Shortest time between the starts of two blocks (Tendermint: the wait after a commit). */
+  /** Solo engine: shortest time between the starts of two blocks. */
   blockIntervalMs: number;
+  /**
+   * Tendermint: wait after a commit before the next height starts (CometBFT's timeout_commit);
+   * transactions keep arriving meanwhile, so it trades latency for fuller blocks.
+   */
+  commitTimeoutMs: number;
   /** Also make blocks with no transactions (every `blockIntervalMs`). */
   emptyBlocks: boolean;
   /**
@@ -26,6 +31,7 @@ export interface ConsensusOptions {
 export const defaultConsensusOptions: ConsensusOptions = {
   engine: "auto",
   blockIntervalMs: 100,
+  commitTimeoutMs: 30,
   emptyBlocks: false,
   emptyBlockIntervalMs: 30_000,
   timeoutProposeMs: 2_000,

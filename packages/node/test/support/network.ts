@@ -21,7 +21,7 @@ export const FAST_CONSENSUS: NodeOptionsInput["consensus"] = {
   timeoutProposeMs: 800,
   timeoutVoteMs: 300,
   timeoutDeltaMs: 200,
-  blockIntervalMs: 20,
+  commitTimeoutMs: 20,
   regossipIntervalMs: 500,
   statusIntervalMs: 300,
   emptyBlockIntervalMs: 2_000,
