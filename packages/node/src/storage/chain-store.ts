@@ -8,7 +8,7 @@ import {
   parseJson,
   type StateNodeStore,
 } from "@weft/core";
-import { type Database, open, type RootDatabase } from "lmdb";
+import { type Database, type Key, open, type RootDatabase } from "lmdb";
 import { NodeError } from "../errors.js";
 import { defaultStorageOptions, type StorageOptions } from "./options.js";
 import type { BlockWrite, ChainHead, StateSource, StoredResult } from "./types.js";
@@ -50,7 +50,7 @@ export class ChainStore implements StateSource {
 
   private constructor(options: StorageOptions) {
     mkdirSync(options.dataDir, { recursive: true });
-    this.root = open({ path: options.dataDir, mapSize: options.mapSizeBytes, maxDbs: 16 });
+    this.root = open({ path: options.dataDir, mapSize: options.mapSizeBytes, maxDbs: 64 });
     const bin = { encoding: "binary" as const };
     this.blocks = this.root.openDB({ name: "blocks", ...bin });
     this.commits = this.root.openDB({ name: "commits", ...bin });
@@ -74,6 +74,17 @@ export class ChainStore implements StateSource {
         });
       },
     };
+  }
+
+  /**
+   * A node-local derived repository (a module's query indexes, say) in the same environment,
+   * named `x-<name>`. Not part of the state root: its owner rebuilds it from committed blocks.
+   */
+  openRepository<V = unknown, K extends Key = Key>(name: string): Database<V, K> {
+    if (!/^[a-z][a-z0-9-]{0,40}$/.test(name)) {
+      throw new NodeError({ code: "NODE_INVALID_ARGUMENT", message: `bad repository name ${name}` });
+    }
+    return this.root.openDB<V, K>({ name: `x-${name}` });
   }
 
   static open(options: Partial<StorageOptions> & { dataDir: string }): ChainStore {
