@@ -1,1 +1,2 @@
 export {};
+export * from "./validate/index.js";
