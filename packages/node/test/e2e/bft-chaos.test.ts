@@ -52,6 +52,19 @@ describe("four validator processes under kill -9", () => {
     return ((await res.json()) as { block: { header: { height: number } } }).block.header.height;
   };
 
+  /** All four converge on one height (an idle network still makes an empty block now and then). */
+  const sameHeightEverywhere = async (): Promise<number> => {
+    const deadline = Date.now() + 30_000;
+    let heights: number[] = [];
+    for (;;) {
+      heights = await Promise.all(ORGS.map((_, i) => height(i)));
+      if (new Set(heights).size === 1 || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(new Set(heights).size).toBe(1);
+    return heights[0] as number;
+  };
+
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), "weft-chaos-"));
     const names = Array.from({ length: SENDERS }, (_, i) => `sender${i}`);
@@ -143,17 +156,9 @@ describe("four validator processes under kill -9", () => {
       expect(kills).toBeGreaterThanOrEqual(Math.floor(CHAOS_MS / 6_000));
       expect(acknowledged.size).toBeGreaterThan(100);
 
-      // All four converge on one height (the idle network still makes an empty block now and then).
-      const deadline = Date.now() + 30_000;
-      let heights: number[] = [];
-      for (;;) {
-        heights = await Promise.all(ORGS.map((_, i) => height(i)));
-        if (new Set(heights).size === 1 || Date.now() > deadline) break;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      expect(new Set(heights).size).toBe(1);
+      const top = await sameHeightEverywhere();
       console.log(
-        `chaos: ${kills} kills in ${Math.round((Date.now() - started) / 1000)} s, ${acknowledged.size} transfers acknowledged, height ${heights[0]}`,
+        `chaos: ${kills} kills in ${Math.round((Date.now() - started) / 1000)} s, ${acknowledged.size} transfers acknowledged, height ${top}`,
       );
     },
     CHAOS_MS + 120_000,
@@ -189,14 +194,7 @@ describe("four validator processes under kill -9", () => {
       `quorum regained: the pending transfer committed ${Date.now() - restartedAt} ms after the restart`,
     );
     await start(3);
-    const deadline = Date.now() + 30_000;
-    let heights: number[] = [];
-    for (;;) {
-      heights = await Promise.all(ORGS.map((_, i) => height(i)));
-      if (new Set(heights).size === 1 || Date.now() > deadline) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    expect(new Set(heights).size).toBe(1);
+    await sameHeightEverywhere();
   }, 90_000);
 
   it("leaves identical, auditable chains holding each acknowledged transfer exactly once", async () => {
