@@ -108,8 +108,12 @@ const persistentDisposition = {
     unset: { type: "array", items: { type: "string" }, minItems: 1, uniqueItems: true },
   },
   additionalProperties: false,
-  anyOf: [{ required: ["set"] }, { required: ["unset"] }],
-  "x-message": "needs `set` or `unset` (or both)",
+  allOf: [
+    {
+      "x-message": "needs `set` or `unset` (or both)",
+      anyOf: [{ required: ["set"] }, { required: ["unset"] }],
+    },
+  ],
 };
 
 const errorDeclaration = {

@@ -62,13 +62,13 @@ function validators(): Validators {
 /** Shape problems of a capture document's envelope (events are checked one by one). */
 export function documentShapeProblems(json: unknown): ValidationProblem[] {
   const validate = validators().document;
-  return validate(json) ? [] : translate(validate.errors ?? [], "", validate.schema);
+  return validate(json) ? [] : translate(validate.errors ?? [], "");
 }
 
 /** Shape problems of one event of a known type, with paths under `path`. */
 export function eventShapeProblems(type: EventTypeName, json: unknown, path: string): ValidationProblem[] {
   const validate = validators().events[type];
-  return validate(json) ? [] : translate(validate.errors ?? [], path, validate.schema);
+  return validate(json) ? [] : translate(validate.errors ?? [], path);
 }
 
 type AnyRecord = Record<string, unknown>;
@@ -129,12 +129,15 @@ function message(e: ErrorObject): { path: string; message: string; value?: unkno
       return { path: here, message: `${show(data)} does not match ${String(params.pattern)}`, value: data };
     case "minItems":
       return { path: here, message: `must have at least ${String(params.limit)} item(s)` };
-    case "uniqueItems":
+    case "uniqueItems": {
+      const [first, dup] = [Number(params.i), Number(params.j)].sort((a, b) => a - b) as [number, number];
+      const item = (data as unknown[])[dup];
       return {
-        path: childPath(here, Number(params.i)),
-        message: `duplicate of item ${String(params.j)}: ${show((data as unknown[])[Number(params.i)])}`,
-        value: (data as unknown[])[Number(params.i)],
+        path: childPath(here, dup),
+        message: `duplicate of item ${first}: ${show(item)}`,
+        value: item,
       };
+    }
     case "if":
     case "anyOf":
     case "allOf":
@@ -146,45 +149,34 @@ function message(e: ErrorObject): { path: string; message: string; value?: unkno
   }
 }
 
-/** The node of `root` at a schema path (`#/allOf/0/anyOf`). */
-function schemaAt(root: unknown, pointer: string): unknown {
-  let node: unknown = root;
-  for (const raw of pointer.replace(/^#\/?/, "").split("/")) {
-    if (raw === "") continue;
-    const key = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~");
-    if (node === null || typeof node !== "object") return undefined;
-    node = (node as AnyRecord)[key];
-  }
-  return node;
-}
-
-/** Schema keywords after which one more instance segment is entered. */
-const DESCENDING = new Set(["properties", "patternProperties", "items", "additionalProperties", "contains"]);
-
-/** How many instance segments the schema path `rest` (below an owner) descends. */
-function instanceDepth(rest: string[]): number {
-  let depth = 0;
-  for (let i = 0; i < rest.length; i++) {
-    const k = rest[i] as string;
-    if (k === "properties" || k === "patternProperties") {
-      depth++;
-      i++; // the property name / pattern
-    } else if (DESCENDING.has(k)) depth++;
-  }
-  return depth;
-}
-
-function dropSegments(pointer: string, n: number): string {
-  if (n === 0) return pointer;
-  const parts = pointer.split("/");
-  return parts.slice(0, Math.max(1, parts.length - n)).join("/");
-}
-
 /**
- * ajv errors → problems. Errors raised inside a subschema that carries `x-message` become that one
- * message at that subschema's instance; combinators (`anyOf`, `if`, ...) give way to their causes.
+ * ajv errors → problems. A subschema carrying `x-message` speaks for everything that failed inside
+ * it: its own failing keyword (`anyOf`, `not`, `pattern`, ...) and the errors of its branches become
+ * that one message at its instance. Combinators without a message give way to their causes.
+ *
+ * ajv reports schema paths relative to the schema a `$ref` points to, so "inside" is a schema-path
+ * prefix within the same instance subtree, not a position in the root schema.
  */
-function translate(errors: readonly ErrorObject[], base: string, root: unknown): ValidationProblem[] {
+function translate(errors: readonly ErrorObject[], base: string): ValidationProblem[] {
+  interface Owner {
+    readonly scope: string;
+    readonly instancePath: string;
+    readonly message: string;
+  }
+  const owners: Owner[] = [];
+  for (const e of errors) {
+    const custom = (e.parentSchema as AnyRecord | undefined)?.["x-message"];
+    if (typeof custom === "string")
+      owners.push({
+        scope: e.schemaPath.slice(0, e.schemaPath.lastIndexOf("/") + 1),
+        instancePath: e.instancePath,
+        message: custom,
+      });
+  }
+  const inside = (e: ErrorObject, o: Owner) =>
+    e.schemaPath.startsWith(o.scope) &&
+    (e.instancePath === o.instancePath || e.instancePath.startsWith(`${o.instancePath}/`));
+
   const problems: ValidationProblem[] = [];
   const seen = new Set<string>();
   const push = (rel: string, msg: string, value?: unknown) => {
@@ -196,24 +188,13 @@ function translate(errors: readonly ErrorObject[], base: string, root: unknown):
     problems.push(value === undefined ? { path, message: msg } : { path, message: msg, value });
   };
   for (const e of errors) {
-    const segments = e.schemaPath.split("/");
-    // The outermost enclosing subschema with an x-message, if any.
-    let owner: { at: number; message: string } | undefined;
-    for (let n = 1; n < segments.length; n++) {
-      const node = schemaAt(root, segments.slice(0, n).join("/"));
-      const custom = node !== null && typeof node === "object" ? (node as AnyRecord)["x-message"] : undefined;
-      if (typeof custom === "string") {
-        owner = { at: n, message: custom };
-        break;
-      }
-    }
+    // The outermost owner (shortest scope) wins.
+    const owner = owners.filter((o) => inside(e, o)).sort((a, b) => a.scope.length - b.scope.length)[0];
     if (owner !== undefined) {
-      const pointer = dropSegments(e.instancePath, instanceDepth(segments.slice(owner.at, -1)));
-      const direct = owner.at === segments.length - 1;
       const data: unknown = e.data;
-      const primitive = data === null || typeof data !== "object";
-      const rel = pointerToPath("", pointer);
-      if (direct && primitive) push(rel, `${show(data)} ${owner.message}`, data);
+      const direct = e.instancePath === owner.instancePath && data !== null && typeof data !== "object";
+      const rel = pointerToPath("", owner.instancePath);
+      if (direct) push(rel, `${show(data)} ${owner.message}`, data);
       else push(rel, owner.message);
       continue;
     }
