@@ -1,2 +1,3 @@
 export {};
 export * from "./validate/index.js";
+export * from "./identifiers/index.js";

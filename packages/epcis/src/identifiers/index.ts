@@ -1,0 +1,17 @@
+export type { AiElement } from "./ai.js";
+export { type CanonicalOptions, canonicalIdentifier, identifierElements } from "./canonical.js";
+export { encodeDigitalLinkValue, encodeEpcComponent, isAi39, isAi82 } from "./charset.js";
+export {
+  checkDigit,
+  hasValidCheckDigit,
+  isValidGln,
+  isValidGtin,
+  isValidSscc,
+  normalizeGtin,
+} from "./check-digit.js";
+export { type DigitalLinkToEpcOptions, digitalLinkToEpcUri, epcUriToDigitalLink } from "./convert.js";
+export { compressDigitalLink, formatDigitalLink, GS1_RESOLVER, parseDigitalLink } from "./digital-link.js";
+export { parseEpcUri } from "./epc-uri.js";
+export { IdentifierError, type IdentifierErrorCode, type IdentifierErrorData } from "./errors.js";
+export { type CompanyPrefixLength, type GcpLengthLookup, gcpLengthTable } from "./gcp.js";
+export type * from "./types.js";
