@@ -3,14 +3,11 @@
  * - EPC pure identity URIs, GS1 EPC Tag Data Standard 2.0 §6.3 (`urn:epc:id:sgtin:0614141.107346.2017`);
  * - class-level identifiers for quantity lists: `urn:epc:class:lgtin:` (TDS §6.4) and EPC patterns
  *   `urn:epc:idpat:sgtin:0614141.107346.*` (TDS §8);
- * - GS1 Digital Link URIs (GS1 Digital Link URI syntax 1.x; checked with digital-link.js, check digits
- *   included);
+ * - GS1 Digital Link URIs (GS1 Digital Link URI syntax 1.x: AI formats, qualifier order, check digits);
  * - any other absolute URI is a private identifier (CBV 2.0 §8.x user vocabularies) and is accepted.
  *
  * Each check returns `undefined` when the value is acceptable, or the reason it is not.
  */
-import { createRequire } from "node:module";
-
 type Level = "instance" | "class" | "any";
 
 // ---- EPC URIs (TDS 2.0) ----------------------------------------------------------------------
@@ -162,47 +159,148 @@ function epcUri(value: string, level: Level): string | undefined {
 }
 
 // ---- GS1 Digital Link ---------------------------------------------------------------------------
+//
+// GS1 Digital Link URI Syntax 1.x (grammar 1.4): `http(s)://host[/custom-path]/{primary key AI}/{value}
+// [/{qualifier AI}/{value}...][?attributes]`. Checked here directly (AI value formats, qualifier order,
+// check digits): digital-link.js's grammar parser costs ~3 ms per URI, too slow for capture documents
+// with thousands of identifiers.
 
-interface DigitalLinkObject {
-  isValid(): boolean;
-  getIdentifier(): Record<string, string>;
-  getKeyQualifiers(): Record<string, string>;
-}
-interface DigitalLinkModule {
-  DigitalLink: (input: string) => DigitalLinkObject;
+/** AI value formats: `N14` fixed digits, `N..12` up to 12 digits, `X..20` set-82 characters. */
+type Format = readonly (readonly [kind: "N" | "X" | "Y", min: number, max: number])[];
+const N = (n: number) => ["N", n, n] as const;
+const Nv = (max: number) => ["N", 1, max] as const;
+const Xv = (max: number) => ["X", 1, max] as const;
+
+interface KeyDef {
+  readonly name: string;
+  readonly format: Format;
+  /** Allowed key qualifiers, in the order they must appear. */
+  readonly qualifiers: readonly string[];
 }
 
-let dlModule: DigitalLinkModule | undefined;
-function digitalLink(): DigitalLinkModule {
-  dlModule ??= createRequire(import.meta.url)("digital-link.js") as DigitalLinkModule;
-  return dlModule;
+const PRIMARY_KEYS: Record<string, KeyDef> = {
+  "00": { name: "SSCC", format: [N(18)], qualifiers: [] },
+  // gtin-path = GTIN [22] [10] [21]; upui-path = GTIN 235 (235 alone, checked below).
+  "01": { name: "GTIN", format: [N(14)], qualifiers: ["22", "10", "21", "235"] },
+  "253": { name: "GDTI", format: [N(13), ["X", 0, 17]], qualifiers: [] },
+  "255": { name: "GCN", format: [N(13), ["N", 0, 12]], qualifiers: [] },
+  "401": { name: "GINC", format: [Xv(30)], qualifiers: [] },
+  "402": { name: "GSIN", format: [N(17)], qualifiers: [] },
+  "414": { name: "GLN", format: [N(13)], qualifiers: ["254", "7040"] },
+  "417": { name: "PGLN", format: [N(13)], qualifiers: ["7040"] },
+  "8003": { name: "GRAI", format: [N(14), ["X", 0, 16]], qualifiers: [] },
+  "8004": { name: "GIAI", format: [Xv(30)], qualifiers: ["7040"] },
+  "8006": { name: "ITIP", format: [N(14), N(2), N(2)], qualifiers: ["22", "10", "21"] },
+  "8010": { name: "CPID", format: [["Y", 1, 30]], qualifiers: ["8011"] },
+  "8013": { name: "GMN", format: [Xv(25)], qualifiers: [] },
+  "8017": { name: "GSRN", format: [N(18)], qualifiers: ["8019"] },
+  "8018": { name: "GSRN", format: [N(18)], qualifiers: ["8019"] },
+};
+
+const QUALIFIERS: Record<string, Format> = {
+  "22": [Xv(20)],
+  "10": [Xv(20)],
+  "21": [Xv(20)],
+  "235": [Xv(28)],
+  "254": [Xv(20)],
+  "7040": [N(1), ["X", 3, 3]],
+  "8011": [Nv(12)],
+  "8019": [Nv(10)],
+};
+
+/** GS1 AI encodable character set 82 (General Specifications §7.11, Figure 7.11-1). */
+const SET_82 = /^[!"%&'()*+,\-./0-9:;<=>?A-Z_a-z]*$/;
+/** Set 39 (CPID). */
+const SET_39 = /^[#\-/0-9A-Z]*$/;
+
+/** Why `value` does not fit `format`, or undefined. */
+function formatFault(value: string, format: Format): string | undefined {
+  let rest = value;
+  for (const [kind, min, max] of format) {
+    const take = kind === "N" ? (/^[0-9]*/.exec(rest)?.[0] ?? "").slice(0, max) : rest.slice(0, max);
+    if (take.length < min)
+      return kind === "N" ? `needs ${min === max ? min : `${min} to ${max}`} digits` : "is too short";
+    const ok = kind === "N" ? true : kind === "X" ? SET_82.test(take) : SET_39.test(take);
+    if (!ok) return "has a character outside the GS1 character set";
+    rest = rest.slice(take.length);
+  }
+  return rest === "" ? undefined : "is too long";
 }
 
-/** Path segments of a GS1 Digital Link with a primary key (GS1 DL 1.x §4). */
-const DL_PRIMARY_KEY =
-  /^https?:\/\/[^/?#]+(?:\/[^?#]*)?\/(00|01|253|255|401|402|414|417|8003|8004|8006|8010|8013|8017|8018)\/[^/?#]+/;
+const PRIMARY_KEY_PATH = new RegExp(`/(${Object.keys(PRIMARY_KEYS).join("|")})/[^/?#]`);
 
 /** True for `http(s)` URIs that are, or try to be, GS1 Digital Links. */
 export function looksLikeDigitalLink(value: string): boolean {
-  return DL_PRIMARY_KEY.test(value) || /^https?:\/\/id\.gs1\.org(\/|$)/.test(value);
+  if (!/^https?:\/\/[^/?#]+\//.test(value)) return false;
+  return PRIMARY_KEY_PATH.test(value) || /^https?:\/\/id\.gs1\.org\//.test(value);
+}
+
+interface ParsedLink {
+  readonly key: string;
+  readonly value: string;
+  readonly qualifiers: Readonly<Record<string, string>>;
+}
+
+/** The primary key and qualifiers of a Digital Link, or why it is not one. */
+function parseDigitalLink(uri: string): ParsedLink | string {
+  const m = /^https?:\/\/[^/?#]+(\/[^?#]*)?(?:\?[^#]*)?(?:#.*)?$/.exec(uri);
+  if (m === null) return "is not an http(s) URI";
+  const segments = (m[1] ?? "").split("/").slice(1);
+  let decoded: string[];
+  try {
+    decoded = segments.map((s) => decodeURIComponent(s));
+  } catch {
+    return "has a broken percent-encoding";
+  }
+  // The primary key is the first AI (from the right end of any custom path) whose remaining
+  // segments pair up as qualifier AIs.
+  for (let i = 0; i + 1 < decoded.length; i++) {
+    const key = decoded[i] as string;
+    const def = PRIMARY_KEYS[key];
+    if (def === undefined || (decoded.length - i) % 2 !== 0) continue;
+    const value = decoded[i + 1] as string;
+    const fault = formatFault(value, def.format);
+    if (fault !== undefined) return `AI (${key}) ${def.name} "${value}" ${fault}`;
+    const qualifiers: Record<string, string> = {};
+    let last = -1;
+    for (let j = i + 2; j + 1 < decoded.length; j += 2) {
+      const q = decoded[j] as string;
+      const qv = decoded[j + 1] as string;
+      const order = def.qualifiers.indexOf(q);
+      if (order < 0) return `AI (${q}) is not a key qualifier of AI (${key}) ${def.name}`;
+      if (order <= last)
+        return `key qualifier AI (${q}) is out of order (GS1 Digital Link: ${def.qualifiers.join(", ")})`;
+      last = order;
+      const qf = formatFault(qv, QUALIFIERS[q] ?? [Xv(20)]);
+      if (qf !== undefined) return `AI (${q}) "${qv}" ${qf}`;
+      qualifiers[q] = qv;
+    }
+    if ("235" in qualifiers && Object.keys(qualifiers).length > 1)
+      return "AI (235) third-party extension goes alone after the GTIN (GS1 Digital Link upui-path)";
+    const check = checkDigitFault(key, value);
+    if (check !== undefined) return check;
+    return { key, value, qualifiers };
+  }
+  return "has no GS1 primary key path (/{AI}/{value})";
+}
+
+function checkDigitFault(key: string, value: string): string | undefined {
+  if (key === "8003" && !value.startsWith("0"))
+    return `AI (8003) GRAI must start with the digit 0, got "${value}"`;
+  const span = CHECKED_KEYS[key];
+  if (span === undefined) return undefined;
+  const [start, len] = span;
+  const digits = value.slice(start, start + len);
+  const expected = gs1CheckDigit(digits.slice(0, -1));
+  return String(expected) === digits.slice(-1)
+    ? undefined
+    : `check digit of AI (${key}) "${digits}" must be ${expected} (GS1 General Specifications §7.9)`;
 }
 
 function digitalLinkUri(value: string, level: Level): string | undefined {
-  let dl: DigitalLinkObject;
-  try {
-    dl = digitalLink().DigitalLink(value);
-  } catch (e) {
-    return `is not a valid GS1 Digital Link URI (${e instanceof Error ? e.message : String(e)})`;
-  }
-  let valid = false;
-  try {
-    valid = dl.isValid();
-  } catch {
-    valid = false;
-  }
-  if (!valid) return `is not a valid GS1 Digital Link URI (${digitalLinkFault(dl)})`;
-  const [key] = Object.keys(dl.getIdentifier());
-  const qualifiers = dl.getKeyQualifiers();
+  const dl = parseDigitalLink(value);
+  if (typeof dl === "string") return `is not a valid GS1 Digital Link URI (${dl})`;
+  const { key, qualifiers } = dl;
   const serialised =
     key === "00" ||
     key === "414" ||
@@ -212,11 +310,11 @@ function digitalLinkUri(value: string, level: Level): string | undefined {
     key === "8018" ||
     key === "401" ||
     key === "402" ||
-    (key === "01" && "21" in qualifiers) ||
+    (key === "01" && ("21" in qualifiers || "235" in qualifiers)) ||
     (key === "8006" && "21" in qualifiers) ||
     (key === "8010" && "8011" in qualifiers) ||
-    (key === "8003" && (dl.getIdentifier()["8003"] ?? "").length > 14) ||
-    ((key === "253" || key === "255") && (dl.getIdentifier()[key] ?? "").length > 13);
+    (key === "8003" && dl.value.length > 14) ||
+    ((key === "253" || key === "255") && dl.value.length > 13);
   if (level === "instance" && !serialised)
     return "is a class-level GS1 Digital Link (no serial); this list takes instance-level identifiers";
   if (level === "class" && serialised)
@@ -248,24 +346,6 @@ const CHECKED_KEYS: Record<string, [number, number]> = {
   "8018": [0, 18],
   "402": [0, 17],
 };
-
-/** Why digital-link.js refused a Digital Link: a wrong check digit if we can see one, else syntax. */
-function digitalLinkFault(dl: DigitalLinkObject): string {
-  const [key, value] = Object.entries(dl.getIdentifier())[0] ?? [];
-  const span = key === undefined ? undefined : CHECKED_KEYS[key];
-  if (key !== undefined && value !== undefined && span !== undefined) {
-    const [start, len] = span;
-    const digits = value.slice(start, start + len);
-    if (key === "8003" && !value.startsWith("0"))
-      return `AI (8003) GRAI must start with the digit 0, got "${value}"`;
-    if (digits.length === len && DIGITS.test(digits)) {
-      const expected = gs1CheckDigit(digits.slice(0, -1));
-      if (String(expected) !== digits.slice(-1))
-        return `check digit of AI (${key}) "${digits}" must be ${expected} (GS1 General Specifications §7.9)`;
-    }
-  }
-  return "GS1 Digital Link URI syntax";
-}
 
 // ---- entry points ---------------------------------------------------------------------------------
 

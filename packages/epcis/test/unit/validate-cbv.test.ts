@@ -362,8 +362,33 @@ describe("identifiers", () => {
       /check digit of AI \(414\)/,
     );
     expect(checkInstanceIdentifier("https://id.gs1.org/01/123/21/x")).toBe(
-      "is not a valid GS1 Digital Link URI (GS1 Digital Link URI syntax)",
+      'is not a valid GS1 Digital Link URI (AI (01) GTIN "123" needs 14 digits)',
     );
+    expect(checkInstanceIdentifier("https://id.gs1.org/01/09521141012345/21/2017/10/L1")).toBe(
+      "is not a valid GS1 Digital Link URI (key qualifier AI (10) is out of order (GS1 Digital Link: 22, 10, 21, 235))",
+    );
+    expect(checkInstanceIdentifier("https://id.gs1.org/01/09521141012345/17/251231")).toBe(
+      "is not a valid GS1 Digital Link URI (AI (17) is not a key qualifier of AI (01) GTIN)",
+    );
+    expect(checkInstanceIdentifier("https://id.gs1.org/01/09521141012345/21/123456789012345678901")).toBe(
+      'is not a valid GS1 Digital Link URI (AI (21) "123456789012345678901" is too long)',
+    );
+    expect(checkInstanceIdentifier("https://id.gs1.org/01/09521141012345/21/A%2FB%25")).toBeUndefined();
+    expect(checkInstanceIdentifier("https://id.gs1.org/01/09521141012345/21/%C3%A9")).toMatch(
+      /outside the GS1 character set/,
+    );
+    expect(checkInstanceIdentifier("https://id.gs1.org/01/09521141012345/235/TPX1")).toBeUndefined();
+    expect(checkInstanceIdentifier("https://id.gs1.org/01/09521141012345/10/L1/235/TPX1")).toMatch(
+      /AI \(235\)/,
+    );
+    expect(
+      checkInstanceIdentifier("https://id.gs1.org/01/09521141012345/21/1?17=251231&linkType=all"),
+    ).toBeUndefined();
+    expect(checkInstanceIdentifier("https://id.gs1.org/8004/4000001111")).toBeUndefined();
+    expect(checkInstanceIdentifier("https://id.gs1.org/414/4012345000115/254/A1")).toBeUndefined();
+    expect(checkInstanceIdentifier("https://id.gs1.org/8003/04012345000078ABC")).toBeUndefined();
+    expect(checkClassIdentifier("https://id.gs1.org/8003/04012345000078")).toBeUndefined();
+    expect(checkInstanceIdentifier("https://id.gs1.org/about")).toMatch(/no GS1 primary key path/);
     expect(checkInstanceIdentifier("https://example.com/pallets/17")).toBeUndefined();
     expect(checkInstanceIdentifier("urn:uuid:6926712e-599f-4c4e-b6e9-8dd888c906bd")).toBeUndefined();
   });
