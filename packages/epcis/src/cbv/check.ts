@@ -1,7 +1,7 @@
 /**
  * Is a value a CBV 2.0 value of one vocabulary, or a private (user) vocabulary value?
  *
- * Accepted (CBV 2.0 §6 and §8):
+ * Accepted (CBV 2.0 standard and user vocabularies):
  * - the bare name of the EPCIS 2.0 JSON binding: `shipping`;
  * - the CBV web URI, written out or compact: `https://ref.gs1.org/cbv/BizStep-shipping`, `cbv:BizStep-shipping`;
  * - the CBV URN: `urn:epcglobal:cbv:bizstep:shipping`;

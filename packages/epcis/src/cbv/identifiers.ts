@@ -1,10 +1,10 @@
 /**
- * Identifier syntax for EPCIS 2.0 "what" and "where" fields (EPCIS 2.0 §7.3.2–7.3.5, CBV 2.0 §8):
- * - EPC pure identity URIs, GS1 EPC Tag Data Standard 2.0 §6.3 (`urn:epc:id:sgtin:0614141.107346.2017`);
- * - class-level identifiers for quantity lists: `urn:epc:class:lgtin:` (TDS §6.4) and EPC patterns
- *   `urn:epc:idpat:sgtin:0614141.107346.*` (TDS §8);
+ * Identifier syntax for EPCIS 2.0 "what" and "where" fields (EPCIS 2.0 what/where dimensions, CBV 2.0 identifier sections):
+ * - EPC pure identity URIs, GS1 EPC Tag Data Standard (TDS) 2.0, EPC pure identity URIs (`urn:epc:id:sgtin:0614141.107346.2017`);
+ * - class-level identifiers for quantity lists: `urn:epc:class:lgtin:` (TDS) and EPC patterns
+ *   `urn:epc:idpat:sgtin:0614141.107346.*` (TDS pattern URIs);
  * - GS1 Digital Link URIs (GS1 Digital Link URI syntax 1.x: AI formats, qualifier order, check digits);
- * - any other absolute URI is a private identifier (CBV 2.0 §8.x user vocabularies) and is accepted.
+ * - any other absolute URI is a private identifier (CBV 2.0 user vocabularies) and is accepted.
  *
  * Each check returns `undefined` when the value is acceptable, or the reason it is not.
  */
@@ -12,7 +12,7 @@ type Level = "instance" | "class" | "any";
 
 // ---- EPC URIs (TDS 2.0) ----------------------------------------------------------------------
 
-/** One character of the GS1 AI encodable set 82 in URI form (TDS §5: `"%&/<>?` percent-escaped). */
+/** One character of the GS1 AI encodable set 82 in URI form (TDS: `"%&/<>?` percent-escaped). */
 const URI_CHAR = "(?:[A-Za-z0-9!'()*+,\\-.:;=_]|%(?:22|25|26|2[Ff]|3[CcEeFf]))";
 const uriChars = (min: number, max: number) => new RegExp(`^${URI_CHAR}{${min},${max}}$`);
 const DIGITS = /^[0-9]+$/;
@@ -43,7 +43,7 @@ function numericSerial(value: string | undefined, max: number): string | undefin
   return undefined;
 }
 
-/** TDS 2.0 §6.3 EPC pure identity URI bodies, by scheme. */
+/** TDS 2.0 EPC pure identity URI bodies, by scheme. */
 const EPC_SCHEMES: Record<string, (parts: string[]) => string | undefined> = {
   sgtin: ([cp, ir, s, ...rest]) =>
     rest.length > 0 ? "has too many components" : (companyAndRef(cp, ir, 13) ?? serial(s, 20)),
@@ -127,7 +127,7 @@ function classUri(value: string): string | undefined {
     if (EPC_SCHEMES[scheme] === undefined) return `"${scheme}" is not an EPC scheme`;
     const parts = body.split(".");
     if (parts.length < 2 || parts.at(-1) !== "*") return "an EPC pattern must end with .*";
-    // Fixed components up to the first "*", then only "*" (TDS §8). They are digits, except the
+    // Fixed components up to the first "*", then only "*" (TDS pattern URIs). They are digits, except the
     // component/part reference of a CPI.
     const star = parts.indexOf("*");
     const fixedOk = (p: string, i: number) =>
@@ -208,7 +208,7 @@ const QUALIFIERS: Record<string, Format> = {
   "8019": [Nv(10)],
 };
 
-/** GS1 AI encodable character set 82 (General Specifications §7.11, Figure 7.11-1). */
+/** GS1 AI encodable character set 82 (GS1 General Specifications, AI encodable character set 82). */
 const SET_82 = /^[!"%&'()*+,\-./0-9:;<=>?A-Z_a-z]*$/;
 /** Set 39 (CPID). */
 const SET_39 = /^[#\-/0-9A-Z]*$/;

@@ -5,9 +5,9 @@
  *
  * - vocabularies: bizStep, disposition, persistentDisposition set/unset, bizTransaction type,
  *   source/destination type, error reason, sensor measurement type, sensor alert type, component
- *   (CBV 2.0 §7, via `checkCbvValue`);
+ *   (CBV 2.0 standard vocabularies, via `checkCbvValue`);
  * - the sensor report measurement type is required (EPCIS 2.0 JSON schema `sensorReport.required`);
- * - AggregationEvent parentID is required unless action is OBSERVE (EPCIS 2.0 §7.4.3);
+ * - AggregationEvent parentID is required unless action is OBSERVE (EPCIS 2.0 AggregationEvent);
  * - identifier syntax: instance-level identifiers in EPC lists and parentID, class-level identifiers
  *   in quantity lists, EPC URI / Digital Link syntax of locations, sources and destinations;
  * - namespaced user extensions: the prefix of a `prefix:name` field must be declared in `@context`
@@ -127,7 +127,7 @@ export function cbvProblems(
       c.field(loc, "id", p, (v, vp) => c.identifier(checkIdentifierSyntax, v, vp)),
     );
 
-  // EPCIS 2.0 §7.4.3: AggregationEvent parentID "optional when action is OBSERVE, required otherwise".
+  // EPCIS 2.0 AggregationEvent: parentID "optional when action is OBSERVE, required otherwise".
   if (
     event.type === "AggregationEvent" &&
     (event.action === "ADD" || event.action === "DELETE") &&

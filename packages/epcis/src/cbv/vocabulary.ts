@@ -7,13 +7,13 @@
  * Every CBV value has three spellings, all equivalent:
  * - the bare name used in EPCIS 2.0 JSON/JSON-LD (`shipping`), which the EPCIS JSON-LD context maps
  *   onto the web URI;
- * - the web URI (CBV 2.0 §6.x): `https://ref.gs1.org/cbv/BizStep-shipping` (compact: `cbv:BizStep-shipping`);
+ * - the web URI of CBV 2.0: `https://ref.gs1.org/cbv/BizStep-shipping` (compact: `cbv:BizStep-shipping`);
  * - the URN of EPCIS/CBV 1.x, still valid in 2.0: `urn:epcglobal:cbv:bizstep:shipping`.
  * Sensor measurement types, sensor alert types live in the GS1 Web Vocabulary
  * (`https://gs1.org/voc/Temperature`, compact `gs1:Temperature`).
  */
 
-/** CBV 2.0 §7.1 business steps. */
+/** CBV 2.0 business steps (BizStep). */
 export const CBV_BIZ_STEPS = [
   "accepting",
   "arriving",
@@ -58,7 +58,7 @@ export const CBV_BIZ_STEPS = [
   "sampling",
 ] as const;
 
-/** CBV 2.0 §7.2 dispositions. */
+/** CBV 2.0 dispositions (Disp). */
 export const CBV_DISPOSITIONS = [
   "active",
   "container_closed",
@@ -95,7 +95,7 @@ export const CBV_DISPOSITIONS = [
   "unavailable",
 ] as const;
 
-/** CBV 2.0 §7.3 business transaction types. */
+/** CBV 2.0 business transaction types (BTT). */
 export const CBV_BIZ_TRANSACTION_TYPES = [
   "bol",
   "cert",
@@ -112,15 +112,15 @@ export const CBV_BIZ_TRANSACTION_TYPES = [
   "upevt",
 ] as const;
 
-/** CBV 2.0 §7.4 source/destination types. */
+/** CBV 2.0 source/destination types (SDT). */
 export const CBV_SOURCE_DESTINATION_TYPES = ["owning_party", "possessing_party", "location"] as const;
 
-/** CBV 2.0 §7.5 error reasons. */
+/** CBV 2.0 error reasons (ER). */
 export const CBV_ERROR_REASONS = ["did_not_occur", "incorrect_data"] as const;
 
 /**
- * Sensor measurement types (GS1 Web Vocabulary `gs1:MeasurementType`, referenced by EPCIS 2.0 §7.3.7.3
- * and CBV 2.0), the list of the EPCIS 2.0.1 JSON schema `measurementType` and of the EPCIS JSON-LD
+ * Sensor measurement types (GS1 Web Vocabulary `gs1:MeasurementType`, referenced by EPCIS 2.0 sensor
+ * reports and CBV 2.0), the list of the EPCIS 2.0.1 JSON schema `measurementType` and of the EPCIS JSON-LD
  * context `gs1-context-measurement-type.jsonld` (`Temperature` → `gs1:Temperature`).
  */
 export const CBV_MEASUREMENT_TYPES = [
@@ -198,7 +198,7 @@ export const CBV_MEASUREMENT_TYPES = [
   "Wavenumber",
 ] as const;
 
-/** Sensor alert types (EPCIS 2.0 §7.3.7.3 `exception`; `gs1:ALARM_CONDITION`, `gs1:ERROR_CONDITION`). */
+/** Sensor alert types (EPCIS 2.0 sensor report `exception`; `gs1:ALARM_CONDITION`, `gs1:ERROR_CONDITION`). */
 export const CBV_SENSOR_ALERT_TYPES = ["ALARM_CONDITION", "ERROR_CONDITION"] as const;
 
 /** Sensor report components (CBV 2.0, `cbv:Comp-x`; EPCIS JSON-LD context `cbv-context-component.jsonld`). */
@@ -233,7 +233,7 @@ export const GS1_VOC_NAMESPACE = "https://gs1.org/voc/";
 /**
  * Namespaces GS1 controls for CBV and its Web Vocabulary (with the pre-ratification `ns.gs1.org` and
  * `http:` spellings): a value there is either a standard one or wrong; a private vocabulary needs a
- * namespace of its own (CBV 2.0 §8, user vocabularies).
+ * namespace of its own (CBV 2.0 user vocabularies).
  */
 export const GS1_RESERVED_NAMESPACES = [
   "urn:epcglobal:cbv:",

@@ -11,7 +11,7 @@ export interface ValidationProblem {
 }
 
 /**
- * EPCIS REST binding (EPCIS 2.0 §12) exception type a validation failure maps to: a capture whose
+ * EPCIS 2.0 REST binding (OpenAPI `epcisException:*` problem types): the exception type a validation failure maps to: a capture whose
  * document or event breaks the EPCIS/CBV rules is answered with `epcisException:ValidationException`.
  */
 export type EpcisExceptionType = "epcisException:ValidationException";

@@ -310,7 +310,7 @@ export const objectEventSchema = event(
       ],
     },
     {
-      // EPCIS 2.0 §7.4.2: ILMD only when objects are created (action ADD).
+      // EPCIS 2.0 ObjectEvent: ILMD only when objects are created (action ADD).
       "x-message": "ilmd is only allowed when action is ADD",
       anyOf: [{ not: { required: ["ilmd"] } }, actionIs("ADD")],
     },

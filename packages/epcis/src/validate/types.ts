@@ -1,5 +1,5 @@
 /**
- * EPCIS 2.0 events and capture documents as TypeScript types (EPCIS 2.0 §7.4, JSON binding §10).
+ * EPCIS 2.0 events and capture documents as TypeScript types (EPCIS 2.0 event types and their JSON/JSON-LD binding).
  * These describe values that passed `validateCaptureDocument`/`validateEvent`; the five event types
  * form a discriminated union on `type`.
  *
@@ -131,7 +131,7 @@ export interface CertificationDetails {
 
 export type CertificationInfo = Uri | Uri[] | CertificationDetails[];
 
-/** Fields every event has (EPCIS 2.0 §7.4.1). */
+/** Fields every event has (EPCIS 2.0 EPCISEvent, plus the fields all five types share). */
 export type EventCommon = Extensions & {
   "@context"?: JsonLdContext;
   eventTime: DateTime;
@@ -151,7 +151,7 @@ export type EventCommon = Extensions & {
   sensorElementList?: SensorElement[];
 };
 
-/** EPCIS 2.0 §7.4.2. */
+/** EPCIS 2.0 ObjectEvent. */
 export type ObjectEvent = EventCommon & {
   type: "ObjectEvent";
   action: Action;
@@ -161,7 +161,7 @@ export type ObjectEvent = EventCommon & {
   ilmd?: Extensions;
 };
 
-/** EPCIS 2.0 §7.4.3. */
+/** EPCIS 2.0 AggregationEvent. */
 export type AggregationEvent = EventCommon & {
   type: "AggregationEvent";
   action: Action;
@@ -171,7 +171,7 @@ export type AggregationEvent = EventCommon & {
   childQuantityList?: QuantityElement[];
 };
 
-/** EPCIS 2.0 §7.4.5. */
+/** EPCIS 2.0 TransactionEvent. */
 export type TransactionEvent = EventCommon & {
   type: "TransactionEvent";
   action: Action;
@@ -181,7 +181,7 @@ export type TransactionEvent = EventCommon & {
   quantityList?: QuantityElement[];
 };
 
-/** EPCIS 2.0 §7.4.6. */
+/** EPCIS 2.0 TransformationEvent. */
 export type TransformationEvent = EventCommon & {
   type: "TransformationEvent";
   inputEPCList?: Uri[];
@@ -192,7 +192,7 @@ export type TransformationEvent = EventCommon & {
   ilmd?: Extensions;
 };
 
-/** EPCIS 2.0 §7.4.7. */
+/** EPCIS 2.0 AssociationEvent. */
 export type AssociationEvent = EventCommon & {
   type: "AssociationEvent";
   action: Action;
