@@ -1,7 +1,8 @@
 import type { AiElement } from "./ai.js";
 import { encodeCanonicalValue } from "./charset.js";
 import { finestElements } from "./convert.js";
-import { elementsPath, GS1_RESOLVER, parseDigitalLink } from "./digital-link.js";
+import { parseDigitalLink } from "./digital-link.js";
+import { elementsPath, GS1_RESOLVER } from "./dl-uri.js";
 import { parseEpcUri } from "./epc-uri.js";
 import { idError } from "./errors.js";
 

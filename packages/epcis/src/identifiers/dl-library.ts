@@ -13,9 +13,10 @@
  * `isValid()` answers false for every GIAI, PGLN, ITIP, CPID, GINC, GSRN-P because it has no check
  * digit rule for them, so we call its grammar directly), typed errors naming the offending value,
  * duplicate AIs, GS1 invalid pairs / mandatory associations, query parsing robust to fragments and
- * duplicate keys, and the 1.0 short names (/gtin/, /ser/ …). Its grammar also has one known bug:
- * `DoubleQuote = '"'` where the standard says `%22`, so `"` (set 82) fails unless we hand the
- * grammar a literal `"` — done below.
+ * duplicate keys, and the 1.0 short names (/gtin/, /ser/ …). Its grammar also has two known
+ * defects that digital-link.ts works around: `DoubleQuote = '"'` where the standard says `%22`
+ * (so AI values are handed to it with a literal `"`), and ordered choice that makes the
+ * `/01/…/235/…` and `…/7040/…` paths unreachable.
  *
  * `validateUrl` is not part of the package's documented API (its `isValid()` adds the faulty
  * check-digit test and `getValidationTrace()` costs ~2.5 ms), so it is imported from the file that
@@ -29,13 +30,13 @@ const { DigitalLink, Utils } = dlPkg;
 
 /** GS1 Digital Link grammar check of an uncompressed DL URI (custom path removed). */
 export function grammarAccepts(uri: string): boolean {
-  return dlUtil.validateUrl(uri.replace(/%22/gi, '"'));
+  return dlUtil.validateUrl(uri);
 }
 
 /** The part of `uri` the grammar could not match (for error messages; slow, call on failure only). */
 export function grammarRemainder(uri: string): string {
   try {
-    const { trace } = DigitalLink(uri.replace(/%22/gi, '"')).getValidationTrace();
+    const { trace } = DigitalLink(uri).getValidationTrace();
     const last = trace[trace.length - 1];
     return last ? last.remainder : uri;
   } catch {

@@ -1,4 +1,4 @@
-import { MAX_GCP_LENGTH, MIN_GCP_LENGTH } from "./epc-uri.js";
+import { MAX_GCP_LENGTH, MIN_GCP_LENGTH } from "./epc-fields.js";
 import { idError } from "./errors.js";
 
 /**

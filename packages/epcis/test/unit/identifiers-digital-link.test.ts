@@ -91,6 +91,10 @@ describe("parseDigitalLink", () => {
     expect(parseDigitalLink("https://example.com/01/09780345418913/21/a%2fb%22").qualifiers[0]?.value).toBe(
       'a/b"',
     );
+    // %22 in a data attribute and in a non-GS1 parameter (the grammar's DoubleQuote defect is stepped around)
+    const dl = parseDigitalLink("https://example.com/00/340123451111111111?400=PO%22X&note=a%22b");
+    expect(dl.attributes).toEqual([{ ai: "400", value: 'PO"X' }]);
+    expect(dl.extensions).toEqual([{ key: "note", value: 'a"b' }]);
   });
 
   it("decompresses compressed Digital Links and compresses valid ones", () => {
