@@ -38,7 +38,10 @@ export interface ValidatedEvent<E extends EpcisEvent = EpcisEvent> {
   readonly namespaces: Namespaces;
 }
 
-/** A capture document that passed both layers; `events` in document order. */
+/**
+ * A capture document that passed both layers; `events` in document order. The objects are the
+ * validated input itself (typed, not copied): do not mutate them after validation.
+ */
 export interface ValidatedDocument {
   readonly document: EpcisDocument;
   readonly events: readonly ValidatedEvent[];
