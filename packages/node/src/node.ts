@@ -19,6 +19,8 @@ import { Mempool } from "./mempool/mempool.js";
 import { SignatureVerifier } from "./mempool/verifier.js";
 import { createMetrics, type Metrics } from "./metrics/metrics.js";
 import { defaultModules } from "./modules/index.js";
+import type { TraceReaderWithLinks } from "./modules/trace/api.js";
+import { LmdbTraceReader, TraceIndexer } from "./modules/trace/reader.js";
 import { type NodeOptions, type NodeOptionsInput, resolveNodeOptions } from "./options.js";
 import { LocalNodeService } from "./service-impl.js";
 import { ChainStore } from "./storage/chain-store.js";
@@ -33,6 +35,8 @@ export interface WeftNode {
   readonly consensus: BftDriver | undefined;
   /** The peer-to-peer host, when this node runs Tendermint. */
   readonly p2p: P2PHost | undefined;
+  /** EPCIS events, queries and genealogy from the trace module's node-local indexes. */
+  readonly trace: TraceReaderWithLinks;
   /** The API's base URL once `start` has bound it. */
   url: string | undefined;
   start(): Promise<void>;
@@ -77,6 +81,9 @@ export async function createNode(params: CreateNodeParams): Promise<WeftNode> {
   const metrics = createMetrics();
   const mempool = new Mempool(options.mempool);
   const app = new Application(genesis, registry, store, mempool);
+  // Catches up in the background (failures are logged and retried at the next block).
+  const traceIndexer = new TraceIndexer(store, log.child({ module: "trace" }));
+  traceIndexer.start(app).catch(() => {});
   const verifier = new SignatureVerifier(options.mempool.verifyThreads);
   const service = new LocalNodeService(genesis, app, store, metrics, log, verifier);
   const engine = resolveEngine(options.consensus.engine, params.network);
@@ -112,6 +119,7 @@ export async function createNode(params: CreateNodeParams): Promise<WeftNode> {
     log,
     consensus: bft?.driver,
     p2p: bft?.host,
+    trace: new LmdbTraceReader(traceIndexer),
     url: undefined,
     async start() {
       const server = await createApiServer(service, options.api, {
@@ -139,6 +147,7 @@ export async function createNode(params: CreateNodeParams): Promise<WeftNode> {
         bft.closeWal();
       }
       await verifier.close();
+      await traceIndexer.close();
       await store.close();
       log.info("node stopped");
     },

@@ -21,6 +21,8 @@ export interface StoredEpcisEvent {
   capturedBy: string;
   /** Position of its `trace.EventCaptured` chain event in the RFC 6962 log (inclusion proofs). */
   logIndex: number;
+  /** Set when this capture disclosed an earlier hash-only anchor (`trace.anchor`). */
+  anchor?: { anchoredBy: string; height: number };
 }
 
 /** EPCIS 2.0 SimpleEventQuery parameters supported by `queryEvents` (all optional, ANDed). */
@@ -61,10 +63,15 @@ export interface EventPage {
 
 export type LineageDirection = "upstream" | "downstream";
 
+/**
+ * One step of product flow. Upstream is what went in, downstream where it went: a transformation's
+ * input is upstream of its outputs; an aggregated (or associated) child is upstream of its parent
+ * container (fabric lot → jacket → carton → pallet).
+ */
 export interface LineageEdge {
-  /** Upstream side (input, parent, or parent of an association). */
+  /** Upstream side (transformation input, aggregation or association child). */
   from: string;
-  /** Downstream side (output, child). */
+  /** Downstream side (transformation output, aggregation or association parent). */
   to: string;
   eventId: string;
   kind: "transformation" | "aggregation" | "association";
@@ -76,6 +83,8 @@ export interface Lineage {
   /** Identifiers reached, with their distance from the root. */
   nodes: { id: string; depth: number }[];
   edges: LineageEdge[];
+  /** True when `maxNodes` stopped the walk before it reached everything. */
+  truncated?: boolean;
 }
 
 export interface ItemStatus {
@@ -101,11 +110,53 @@ export interface Recall {
 export interface TraceReader {
   getEvent(eventId: string): StoredEpcisEvent | undefined;
   queryEvents(query: SimpleEventQuery, page: { perPage: number; cursor?: string }): EventPage;
-  lineage(identifier: string, direction: LineageDirection, options?: { maxDepth?: number }): Lineage;
+  lineage(
+    identifier: string,
+    direction: LineageDirection,
+    options?: { maxDepth?: number; maxNodes?: number },
+  ): Lineage;
   recall(identifier: string): Recall;
   itemStatus(identifier: string): ItemStatus | undefined;
   /** Called after each committed block that carried EPCIS events (subscriptions). Returns unsubscribe. */
   onCommitted(listener: (events: readonly StoredEpcisEvent[]) => void): () => void;
   /** The last height whose events are indexed. */
   indexedHeight(): number;
+}
+
+/** A hash-only capture (`trace.anchor`): the organisation keeps the document. */
+export interface EventAnchor {
+  eventId: string;
+  anchoredBy: string;
+  height: number;
+  /** BFT time of the anchoring block, RFC 3339 UTC. */
+  recordTime: string;
+  /** Position of the `trace.EventAnchored` chain event in the RFC 6962 log. */
+  logIndex: number;
+  /** True once a captured document with this hash disclosed the event. */
+  disclosed: boolean;
+}
+
+/**
+ * Corrections of an event (EPCIS `errorDeclaration`). An error declaration repeats the erroneous
+ * event with `errorDeclaration` added, so it has the same CBV 2.0 hash: both stay on the ledger and
+ * queries return both; `correctiveEventIDs` name the events that replace it.
+ */
+export interface EventCorrections {
+  eventId: string;
+  /** Captured events carrying `errorDeclaration` for this id. */
+  declarations: StoredEpcisEvent[];
+  /** Events named by the declarations' `correctiveEventIDs` that are on this ledger. */
+  correctiveEvents: StoredEpcisEvent[];
+  /** `correctiveEventIDs` with no captured event (yet). */
+  missingCorrectiveEventIDs: string[];
+  /** Ids of events whose error declarations name this event as a corrective event. */
+  corrects: string[];
+}
+
+/** `TraceReader` plus anchors, corrections and index progress. */
+export interface TraceReaderWithLinks extends TraceReader {
+  anchorOf(eventId: string): EventAnchor | undefined;
+  corrections(eventId: string): EventCorrections;
+  /** Resolves once blocks up to `height` (default: the committed head) are indexed. */
+  whenIndexed(height?: number): Promise<void>;
 }
