@@ -206,3 +206,72 @@ export function garmentChain(): { name: string; events: Json[] }[] {
     },
   ];
 }
+
+export const PO_EVENT_ID = "urn:uuid:5a1c7f0e-3d2b-4e6f-9a8b-7c6d5e4f3a2b";
+export const HYGROMETER = "urn:epc:id:giai:4012345.HYGRO-2";
+export const MACHINE = "urn:epc:id:grai:4012345.55555.M1";
+
+/**
+ * Labelled events for query tests, one document (and one block) each, in capture order: the garment
+ * chain, a sensor reading, a purchase-order transaction, an association, jacket 1 scanned as a
+ * Digital Link on a brand host, and an inspection captured late (eventTime before everything).
+ */
+export function queryDataset(): { label: string; event: Json }[] {
+  const chain = garmentChain().flatMap((d) => d.events);
+  const labels = ["commission", "cutsew", "pack1", "pack2", "load", "ship", "receive", "unpack", "repair"];
+  const out = chain.map((event, i) => ({ label: labels[i] as string, event }));
+  out.push(
+    {
+      label: "sensor",
+      event: objectEvent({
+        epcList: [G.pallet],
+        bizStep: "sensor_reporting",
+        sensorElementList: [
+          {
+            sensorMetadata: { deviceID: G.sensor, time: "2024-03-01T09:30:00.000Z" },
+            sensorReport: [{ type: "Temperature", value: 4.5, uom: "CEL" }],
+          },
+          { sensorReport: [{ type: "RelativeHumidity", value: 61.25, uom: "P1", deviceID: HYGROMETER }] },
+        ],
+      }),
+    },
+    {
+      label: "po",
+      event: transactionEvent({
+        eventID: PO_EVENT_ID,
+        parentID: G.pallet,
+        epcList: [G.carton1],
+        bizTransactionList: [{ type: "po", bizTransaction: "urn:epc:id:gdti:0614141.00001.PO-77" }],
+        bizStep: "shipping",
+        bizLocation: { id: G.factoryDock },
+      }),
+    },
+    {
+      label: "assoc",
+      event: associationEvent({
+        parentID: MACHINE,
+        childEPCs: [G.sensor],
+        bizStep: "assembling",
+        readPoint: { id: G.factoryLine },
+      }),
+    },
+    {
+      label: "dl",
+      event: objectEvent({
+        epcList: ["https://brand.example.com/01/04012345543216/21/J1?17=260101"],
+        bizStep: "inspecting",
+        disposition: "active",
+      }),
+    },
+    {
+      label: "late",
+      event: objectEvent({
+        eventTime: "2024-03-01T07:00:00.000Z",
+        epcList: [G.jacket(2)],
+        bizStep: "inspecting",
+        disposition: "active",
+      }),
+    },
+  );
+  return out;
+}

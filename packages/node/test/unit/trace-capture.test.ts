@@ -76,4 +76,149 @@ describe("trace module: capture", () => {
     expect(tf?.eventJson).toContain('"quantity":2.5');
     expect(t.reader.itemStatus(G.jacket(1))?.parent).toBe(K.carton1);
   });
+
+  /** Only the sender's sequence moved: nothing in the trace namespace. */
+  const expectNothingChanged = () =>
+    expect(changes.at(-1)).toEqual([`auth/sequence/${addressOf(t.chain.alice)}`]);
+
+  it("refuses an invalid document as a whole, naming the event, path and value, and changes nothing", async () => {
+    const good = objectEvent({ epcList: [G.jacket(1)], bizStep: "shipping" });
+    const bad = objectEvent({ epcList: [G.jacket(2)], bizStep: "shiping" });
+    const doc = epcisDocument([good, bad]);
+    const r = await t.capture(doc);
+    expect(r.status).toBe("failed");
+    expect(r.error?.code).toBe("TRACE_INVALID_DOCUMENT");
+    expect(r.error?.message).toContain("event 1");
+    expect(r.error?.message).toContain("epcisBody.eventList[1].bizStep");
+    expect(r.error?.message).toContain('"shiping"');
+    expectNothingChanged();
+    expect(t.reader.queryEvents({}, { perPage: 10 }).events).toEqual([]);
+    expect(t.reader.indexedHeight()).toBe(1);
+  });
+
+  it("refuses text that is not JSON, an empty event list and too many events", async () => {
+    expect((await t.capture("{not json")).error?.code).toBe("TRACE_BAD_JSON");
+    expectNothingChanged();
+    expect((await t.capture(epcisDocument([]))).error?.code).toBe("TRACE_EMPTY_DOCUMENT");
+    const many = Array.from({ length: MAX_EVENTS_PER_TX + 1 }, () => ({}));
+    const r = await t.capture(epcisDocument(many));
+    expect(r.error?.code).toBe("TRACE_TOO_MANY_EVENTS");
+    expect(r.error?.message).toContain(`${MAX_EVENTS_PER_TX + 1} events`);
+  });
+
+  it("refuses an event already on chain and the same event twice in one document", async () => {
+    const ev = objectEvent({ epcList: [G.jacket(1)], bizStep: "shipping" });
+    const [id] = idsOf(epcisDocument([ev]));
+    expect((await t.capture(epcisDocument([ev]))).status).toBe("ok");
+    // Same content with another eventID: the CBV 2.0 hash leaves eventID out, so it is the same event.
+    const again = await t.capture(
+      epcisDocument([{ ...ev, eventID: "urn:uuid:6c0f5a4e-2b1d-4a36-9a1e-0c2e8a1b7f10" }]),
+    );
+    expect(again.error?.code).toBe("TRACE_DUPLICATE_EVENT");
+    expect(again.error?.message).toContain(id);
+    expectNothingChanged();
+    const other = objectEvent({ epcList: [G.jacket(2)], bizStep: "shipping" });
+    const twice = await t.capture(epcisDocument([other, { ...other }]));
+    expect(twice.error?.code).toBe("TRACE_DUPLICATE_IN_TX");
+    expect(twice.error?.message).toContain("events 0 and 1");
+    expectNothingChanged();
+  });
+
+  it("anchors hashes only, then accepts the disclosed document and links it to the anchor", async () => {
+    const ev = objectEvent({ epcList: [G.jacket(3)], bizStep: "inspecting", disposition: "active" });
+    const doc = epcisDocument([ev]);
+    const [id] = idsOf(doc) as [string];
+    const bob = addressOf(t.chain.bob);
+    expect((await t.anchor([id], t.chain.bob)).status).toBe("ok");
+    expect(stateOf(id)).toEqual({ capturedBy: bob, height: 1, anchoredOnly: true });
+    expect(t.reader.getEvent(id)).toBeUndefined();
+    expect(t.reader.anchorOf(id)).toMatchObject({
+      eventId: id,
+      anchoredBy: bob,
+      height: 1,
+      disclosed: false,
+    });
+    // Anchoring again (or anything already captured) is refused.
+    const again = await t.anchor([id]);
+    expect(again.error?.code).toBe("TRACE_DUPLICATE_EVENT");
+    expect(again.error?.message).toContain("already anchored");
+    // The document, disclosed later by anyone holding it.
+    expect((await t.capture(doc)).status).toBe("ok");
+    const alice = addressOf(t.chain.alice);
+    expect(stateOf(id)).toEqual({
+      capturedBy: alice,
+      height: 3,
+      anchoredOnly: false,
+      anchoredBy: bob,
+      anchoredAt: 1,
+    });
+    expect(t.reader.getEvent(id)?.anchor).toEqual({ anchoredBy: bob, height: 1 });
+    expect(t.reader.anchorOf(id)?.disclosed).toBe(true);
+    expect((await t.capture(doc)).error?.code).toBe("TRACE_DUPLICATE_EVENT");
+    const dupIds = await t.anchor([id.replace(/;[0-9a-f]{4}/, ";0000"), id.replace(/;[0-9a-f]{4}/, ";0000")]);
+    expect(dupIds.error?.code).toBe("TRACE_DUPLICATE_IN_TX");
+  });
+
+  it("an anchor of a malformed id is refused at admission", async () => {
+    const [outcome] = await t.chain.submit(
+      t.tx(t.chain.alice, "anchor", { eventIds: ["ni:///sha-256;xyz?ver=CBV2.0"] }),
+    );
+    expect(outcome?.accepted).toBe(false);
+    expect(outcome?.error?.code).toBe("APP_INVALID_ARGS");
+  });
+
+  it("records an errorDeclaration as a correction: the original stays, both are linked", async () => {
+    const original = objectEvent({
+      eventID: "urn:uuid:0b7e3b7c-9f4a-4d8e-8a55-1f1d2f3e4a5b",
+      epcList: [G.jacket(1)],
+      bizStep: "inspecting",
+      disposition: "damaged",
+    });
+    const [id] = idsOf(epcisDocument([original])) as [string];
+    expect((await t.capture(epcisDocument([original]))).status).toBe("ok");
+    expect(t.reader.itemStatus(G.jacket(1))?.disposition).toBe("damaged");
+
+    const correctiveId = "urn:uuid:9e2c1d0a-6b5f-4c3e-8d7a-2b1c0d9e8f7a";
+    const declaration = {
+      ...original,
+      errorDeclaration: {
+        declarationTime: "2024-03-02T10:00:00.000Z",
+        reason: "incorrect_data",
+        correctiveEventIDs: [correctiveId],
+      },
+    };
+    const corrective = objectEvent({
+      eventID: correctiveId,
+      epcList: [G.jacket(1)],
+      bizStep: "inspecting",
+      disposition: "active",
+    });
+    const doc = epcisDocument([declaration, corrective]);
+    const [declId, corrId] = idsOf(doc) as [string, string];
+    expect(declId).toBe(id); // errorDeclaration is not part of the CBV 2.0 hash
+    expect((await t.capture(doc)).status).toBe("ok");
+    expect(t.chain.service.query("trace", "declaration", { eventId: id }).value).toEqual({
+      declaredBy: addressOf(t.chain.alice),
+      height: 2,
+    });
+    // The original stays; getEvent returns it; queries return both.
+    expect(t.reader.getEvent(id)?.event.errorDeclaration).toBeUndefined();
+    const both = t.reader.queryEvents({ EQ_eventID: [id] }, { perPage: 10 }).events;
+    expect(both.map((e) => e.event.errorDeclaration === undefined)).toEqual([true, false]);
+    const declared = t.reader.queryEvents({ EXISTS_errorDeclaration: true }, { perPage: 10 }).events;
+    expect(declared.map((e) => e.eventId)).toEqual([id]);
+    const c = t.reader.corrections(id);
+    expect(c.declarations).toHaveLength(1);
+    expect(c.correctiveEvents.map((e) => e.eventId)).toEqual([corrId]);
+    expect(c.missingCorrectiveEventIDs).toEqual([]);
+    expect(t.reader.corrections(corrId).corrects).toEqual([id]);
+    // The erroneous event no longer counts for the item's status.
+    expect(t.reader.itemStatus(G.jacket(1))?.disposition).toBe("active");
+    expect(t.reader.itemStatus(G.jacket(1))?.lastEvent?.eventId).toBe(corrId);
+    // One declaration per event.
+    const again = await t.capture(
+      epcisDocument([{ ...declaration, errorDeclaration: { declarationTime: "2024-03-03T00:00:00Z" } }]),
+    );
+    expect(again.error?.code).toBe("TRACE_ALREADY_DECLARED");
+  });
 });

@@ -7,7 +7,7 @@
 import type { ItemStatus, Lineage, LineageDirection, LineageEdge, Recall } from "./api.js";
 import { INSTANCE_ROLES, idKey, keyValue } from "./facts.js";
 import { eventIdOf } from "./ids.js";
-import { type EdgeRow, isHub, MAX_T, MIN_T, type TraceDbs } from "./index-keys.js";
+import { type EdgeRow, HIGH, isHub, MAX_T, MIN_T, type TraceDbs } from "./index-keys.js";
 import { itemStatusOf } from "./status.js";
 
 export const DEFAULT_MAX_DEPTH = 32;
@@ -39,7 +39,7 @@ export class Genealogy {
 
   /** Neighbours of `node` one step in direction `dir` ("d" downstream, "u" upstream). */
   private *step(node: string, dir: "d" | "u"): Generator<{ next: string; kind: string; hex: string }> {
-    for (const { key, value } of this.dbs.edges.getRange({ start: [dir, node], end: [dir, node, MAX_T] })) {
+    for (const { key, value } of this.dbs.edges.getRange({ start: [dir, node], end: [dir, node, HIGH] })) {
       const next = key[2] as string;
       const [kind, hex] = value as EdgeRow;
       if (this.declared(hex)) continue;
@@ -49,7 +49,7 @@ export class Genealogy {
       }
       for (const { key: k2, value: v2 } of this.dbs.edges.getRange({
         start: [dir, next],
-        end: [dir, next, MAX_T],
+        end: [dir, next, HIGH],
       })) {
         const [kind2, hex2] = v2 as EdgeRow;
         if (this.declared(hex2)) continue;

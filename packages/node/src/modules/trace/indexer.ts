@@ -18,6 +18,7 @@ import { eventIdHex, eventIdOf } from "./ids.js";
 import {
   type AnchorRow,
   type EventRow,
+  HIGH,
   hubOf,
   MAX_T,
   META_HEIGHT,
@@ -381,7 +382,7 @@ class BlockWriter {
     ) {
       for (const { key } of this.dbs.edges.getRange({
         start: ["u", keyValue(parent)],
-        end: ["u", keyValue(parent), MAX_T],
+        end: ["u", keyValue(parent), HIGH],
       })) {
         const child = key[2] as string;
         if (byId.has(child) || status.get(child)?.par?.v !== parent) continue;

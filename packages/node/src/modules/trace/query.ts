@@ -268,6 +268,8 @@ export class EventQuery {
     private readonly dbs: TraceDbs,
     /** One past the highest indexed seq. */
     private readonly nextSeq: () => number,
+    /** Largest driver posting list collected in memory (tests lower it to exercise the ordered scans). */
+    private readonly collectCap = COLLECT_CAP,
   ) {}
 
   run(q: SimpleEventQuery, page: { perPage: number; cursor?: string }): EventPage {
@@ -336,7 +338,7 @@ export class EventQuery {
 
   private pickDriver(conds: readonly Cond[], b: Bounds): Cond | undefined {
     let best: Cond | undefined;
-    let bestCount = COLLECT_CAP + 1;
+    let bestCount = this.collectCap + 1;
     for (const c of [...conds].sort((x, y) => x.rank - y.rank)) {
       if (c.negate) continue;
       let n = 0;

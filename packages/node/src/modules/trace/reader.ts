@@ -23,9 +23,12 @@ export class LmdbTraceReader implements TraceReaderWithLinks {
   private readonly dbs: TraceDbs;
   private readonly query: EventQuery;
 
-  constructor(private readonly indexer: TraceIndexer) {
+  constructor(
+    private readonly indexer: TraceIndexer,
+    options: { collectCap?: number } = {},
+  ) {
     this.dbs = indexer.dbs;
-    this.query = new EventQuery(this.dbs, () => indexer.nextSeq());
+    this.query = new EventQuery(this.dbs, () => indexer.nextSeq(), options.collectCap);
   }
 
   /** Positions of the events posted under (kind, value), in seq order. */
