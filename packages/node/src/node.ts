@@ -125,6 +125,12 @@ export async function createNode(params: CreateNodeParams): Promise<WeftNode> {
       const server = await createApiServer(service, options.api, {
         metrics,
         logger: log.child({ module: "api" }),
+        // EPCIS captures through this node's API are signed with its validator key for now.
+        epcis: {
+          trace: node.trace,
+          captureKey: validatorKey,
+          openRepository: (name) => store.openRepository(name),
+        },
       });
       api = server;
       const address = await server.listen({ host: options.api.host, port: options.api.port });

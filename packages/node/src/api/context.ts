@@ -8,6 +8,7 @@ import type {
 } from "fastify";
 import type { Metrics } from "../metrics/metrics.js";
 import type { NodeService } from "../service.js";
+import type { EpcisDeps } from "./epcis/context.js";
 import type { ApiOptions } from "./options.js";
 
 /** The Fastify instance routes are declared on: request and reply types come from TypeBox schemas. */
@@ -24,4 +25,6 @@ export interface RouteContext {
   service: NodeService;
   options: ApiOptions;
   metrics: Metrics;
+  /** The trace reader, capture key and node-local repositories; absent: the EPCIS routes answer 503. */
+  epcis?: EpcisDeps;
 }

@@ -7,11 +7,13 @@ import type { Logger } from "pino";
 import { createMetrics, type Metrics } from "../metrics/metrics.js";
 import type { NodeService } from "../service.js";
 import type { RouteContext } from "./context.js";
+import type { EpcisDeps } from "./epcis/context.js";
 import { sendProblem } from "./error-handler.js";
 import { countRequests } from "./metrics-hook.js";
 import { type ApiOptions, resolveApiOptions } from "./options.js";
 import { ApiError } from "./problem.js";
 import { blockRoutes } from "./routes/blocks.js";
+import { epcisRoutes } from "./routes/epcis/index.js";
 import { eventRoutes } from "./routes/events-ws.js";
 import { healthRoutes } from "./routes/health.js";
 import { proofRoutes } from "./routes/proofs.js";
@@ -24,6 +26,8 @@ export interface ApiDeps {
   metrics: Metrics;
   /** Fastify logs through this logger; without one the API does not log. */
   logger?: Logger;
+  /** The trace reader and capture key behind /epcis, the resolver and /verify. */
+  epcis?: EpcisDeps;
 }
 
 export type OpenApiDocument = Exclude<ReturnType<FastifyInstance["swagger"]>, string>;
@@ -76,6 +80,15 @@ export async function createApiServer(
         { name: "state", description: "State reads and module queries, optionally with proofs" },
         { name: "proofs", description: "Self-contained proof bundles" },
         { name: "events", description: "Live event stream" },
+        {
+          name: "epcis",
+          description: "EPCIS 2.0 REST binding: capture, events, named queries, subscriptions",
+        },
+        { name: "resolver", description: "GS1 Digital Link resolver (RFC 9264 linksets)" },
+        {
+          name: "verify",
+          description: "Item verification by scan (GS1 Lightweight Verification + ledger proofs)",
+        },
         { name: "ops", description: "Health and metrics" },
       ],
     },
@@ -89,7 +102,12 @@ export async function createApiServer(
   await app.register(websocket, { options: { maxPayload: 4096 } });
   countRequests(app, deps.metrics);
 
-  const context: RouteContext = { service, options: resolved, metrics: deps.metrics };
+  const context: RouteContext = {
+    service,
+    options: resolved,
+    metrics: deps.metrics,
+    ...(deps.epcis ? { epcis: deps.epcis } : {}),
+  };
   for (const routes of [
     txRoutes,
     blockRoutes,
@@ -98,6 +116,7 @@ export async function createApiServer(
     proofRoutes,
     eventRoutes,
     healthRoutes,
+    epcisRoutes,
   ]) {
     routes(app, context);
   }
