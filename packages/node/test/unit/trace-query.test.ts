@@ -9,8 +9,9 @@ import { createTraceChain, type TraceChain } from "../support/epcis-chain.js";
 /**
  * Every SimpleEventQuery parameter against a labelled dataset (one document per block, so
  * recordTime order is label order), with the exact events expected. Run twice: with the default
- * planner (selective postings collected and sorted) and with collecting disabled (ordered scans of
- * the global eventTime / recordTime indexes, every condition checked per event).
+ * planner (selective postings collected and sorted) and with collecting disabled (a condition's
+ * postings walked in order, or the global eventTime / recordTime indexes, every condition checked
+ * per event).
  */
 describe("trace SimpleEventQuery", () => {
   let t: TraceChain;
@@ -197,7 +198,7 @@ describe("trace SimpleEventQuery", () => {
 
   describe.each([
     ["collect and sort", undefined],
-    ["ordered scans", 0],
+    ["streams and scans (nothing collected)", 0],
   ])("planner: %s", (_name, collectCap) => {
     const reader = () =>
       collectCap === undefined

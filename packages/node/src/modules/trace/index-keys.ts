@@ -12,6 +12,8 @@
  *                  dev (sensor deviceID) · err ("1": carries errorDeclaration) · roles of identifiers:
  *                  epc · parent · input · output · qty · inqty · outqty · touch (children a DELETE
  *                  without childEPCs took out of their parent; item status only)
+ *                ["<kind>/s", value, seq] → et     the same postings in seq (recordTime) order, for the
+ *                                                  category kinds (SEQ_ORDERED_KINDS), whose lists are long
  *                ["t", et, seq] → null             every event by eventTime
  *                ["r", seq] → et                   every event by recordTime
  *                ["b", recordTimeMs, height] → first seq of the block (GE_/LT_recordTime → seq bounds)
@@ -21,8 +23,9 @@
  *                ["meta", "height"] → indexed height
  * trace-edges    ["d", from, to, seq] → EdgeRow    genealogy, downstream (what went in → what came out)
  *                ["u", to, from, seq] → EdgeRow    the same edge read upstream
- *                Transformations go through a hub node (`#T <transformationID>` or `#E <hex>`) so
- *                n inputs and m outputs cost n + m edges, and events sharing a transformationID join.
+ *                A small transformation (n inputs × m outputs ≤ 64) gets direct edges; a larger one,
+ *                or one with a transformationID, goes through a hub node (`#T <transformationID>` or
+ *                `#E <hex>`) so it costs n + m edges and events sharing a transformationID join.
  * trace-status   canonical identifier → StatusRow  latest status fields, each with its (et, seq)
  */
 import type { Database } from "lmdb";
@@ -57,8 +60,11 @@ export interface AnchorRow {
   r: number;
 }
 
-/** [kind, event hash hex]; kind a(ggregation), s (association), t(ransformation). */
-export type EdgeRow = [string, string];
+/**
+ * [kind, event hash hex, from is instance-level (1/0), to is instance-level (1/0)];
+ * kind a(ggregation), s (association), t(ransformation).
+ */
+export type EdgeRow = [string, string, number, number];
 
 export interface Stamp {
   t: number;
@@ -107,6 +113,19 @@ export const MIN_T = -Number.MAX_SAFE_INTEGER;
 
 export const META_HEIGHT: Key = ["meta", "height"];
 export const posting = (kind: string, value: string, et: number, seq: number): Key => [kind, value, et, seq];
+/** Posting kinds that also get a seq-ordered copy. */
+export const SEQ_ORDERED_KINDS: ReadonlySet<string> = new Set([
+  "type",
+  "action",
+  "step",
+  "disp",
+  "rp",
+  "loc",
+  "tid",
+  "dev",
+  "err",
+]);
+export const seqPosting = (kind: string, value: string, seq: number): Key => [`${kind}/s`, value, seq];
 export const hubOf = (transformationID: string | undefined, hex: string): string =>
   transformationID === undefined ? `#E ${hex}` : `#T ${transformationID}`;
 export const isHub = (node: string): boolean => node.startsWith("#");

@@ -17,6 +17,7 @@ import { type EventFacts, eventFacts, keyValue, type Role } from "./facts.js";
 import { eventIdHex, eventIdOf } from "./ids.js";
 import {
   type AnchorRow,
+  type EdgeRow,
   type EventRow,
   HIGH,
   hubOf,
@@ -25,7 +26,9 @@ import {
   MIN_T,
   openTraceDbs,
   posting,
+  SEQ_ORDERED_KINDS,
   type StatusRow,
+  seqPosting,
   type TraceDbs,
 } from "./index-keys.js";
 import { EVENT_ANCHORED, EVENT_CAPTURED, TRACE_MODULE } from "./module.js";
@@ -45,6 +48,8 @@ export interface TraceChainEvent {
 type Listener = (events: readonly StoredEpcisEvent[]) => void;
 
 const ALL_ROLES: readonly Role[] = ["epc", "parent", "input", "output", "qty", "inqty", "outqty"];
+/** A transformation without transformationID and at most this many input × output pairs gets direct edges. */
+const DIRECT_EDGES = 64;
 /** Events per LMDB transaction while catching up (blocks are never split). */
 const CATCH_UP_BATCH = 5_000;
 
@@ -95,6 +100,8 @@ export class TraceIndexer {
   private closed = false;
   private readonly listeners = new Set<Listener>();
   private readonly waiters: { height: number; resolve: () => void }[] = [];
+  /** Hashes of events with an error declaration (few; kept in memory for genealogy walks). */
+  private readonly declaredIds = new Set<string>();
 
   constructor(
     private readonly store: ChainStore,
@@ -116,6 +123,11 @@ export class TraceIndexer {
 
   indexedHeight(): number {
     return this.indexed;
+  }
+
+  /** True when an error declaration of the event with this hash is indexed. */
+  isDeclared(hex: string): boolean {
+    return this.declaredIds.has(hex);
   }
 
   /** One past the highest indexed event position. */
@@ -153,6 +165,9 @@ export class TraceIndexer {
     let next = 0;
     for (const seq of this.dbs.events.getKeys({ reverse: true, limit: 1 })) next = seq + 1;
     this.next = next;
+    this.declaredIds.clear();
+    for (const key of this.dbs.index.getKeys({ start: ["decl"], end: ["decl", HIGH] }))
+      this.declaredIds.add(key[1] as string);
   }
 
   private async clear(): Promise<void> {
@@ -162,6 +177,7 @@ export class TraceIndexer {
     });
     this.indexed = 0;
     this.next = 0;
+    this.declaredIds.clear();
   }
 
   private enqueue(job: () => Promise<void>): Promise<void> {
@@ -221,7 +237,7 @@ export class TraceIndexer {
     let next = this.next;
     if (hasEvents) {
       await this.dbs.index.transaction(() => {
-        const w = new BlockWriter(this.dbs);
+        const w = new BlockWriter(this.dbs, this.declaredIds);
         for (const b of blocks) {
           let first: number | undefined;
           for (const ev of b.events) {
@@ -263,7 +279,10 @@ export class TraceIndexer {
 
 /** The writes of one LMDB transaction (reads inside it see its own writes). */
 class BlockWriter {
-  constructor(private readonly dbs: TraceDbs) {}
+  constructor(
+    private readonly dbs: TraceDbs,
+    private readonly declaredIds: Set<string>,
+  ) {}
 
   anchor(ev: TraceChainEvent): void {
     const hex = eventIdHex(String(ev.attributes.eventId));
@@ -301,7 +320,12 @@ class BlockWriter {
     events.put(seq, row);
 
     const post = (kind: string, value: string | undefined) => {
-      if (value !== undefined) index.put(posting(kind, keyValue(value), et, seq), null);
+      if (value === undefined) return;
+      const v = keyValue(value);
+      index.put(posting(kind, v, et, seq), null);
+      // Category values have long posting lists: a second, recordTime-ordered copy lets a query
+      // walk them in seq order instead of scanning every event.
+      if (SEQ_ORDERED_KINDS.has(kind)) index.put(seqPosting(kind, v, seq), et);
     };
     post("id", hex);
     post("alias", facts.declaredEventID);
@@ -320,6 +344,7 @@ class BlockWriter {
 
     if (facts.declaration) {
       index.put(["decl", hex, seq], null);
+      this.declaredIds.add(hex);
       for (const ref of facts.correctiveEventIDs) index.put(["corr", keyValue(ref), seq], null);
       this.recomputeStatus(facts);
     } else if (!this.declared(hex)) {
@@ -330,17 +355,16 @@ class BlockWriter {
   }
 
   private declared(hex: string): boolean {
-    for (const _ of this.dbs.index.getKeys({ start: ["decl", hex], end: ["decl", hex, MAX_T], limit: 1 }))
-      return true;
-    return false;
+    return this.declaredIds.has(hex);
   }
 
   private edges(facts: EventFacts, hex: string, seq: number): void {
-    const put = (from: string, to: string, kind: string) => {
+    const put = (from: string, to: string, kind: string, fromInstance: boolean, toInstance: boolean) => {
       const f = keyValue(from);
       const t = keyValue(to);
-      this.dbs.edges.put(["d", f, t, seq], [kind, hex]);
-      this.dbs.edges.put(["u", t, f, seq], [kind, hex]);
+      const row: EdgeRow = [kind, hex, fromInstance ? 1 : 0, toInstance ? 1 : 0];
+      this.dbs.edges.put(["d", f, t, seq], row);
+      this.dbs.edges.put(["u", t, f, seq], row);
     };
     if (
       (facts.type === "AggregationEvent" || facts.type === "AssociationEvent") &&
@@ -349,13 +373,20 @@ class BlockWriter {
       const parent = facts.ids.find((x) => x.role === "parent")?.id;
       if (parent === undefined) return;
       const kind = facts.type === "AggregationEvent" ? "a" : "s";
-      for (const { role, id } of facts.ids) if (role === "epc" || role === "qty") put(id, parent, kind);
+      for (const { role, id } of facts.ids)
+        if (role === "epc" || role === "qty") put(id, parent, kind, role === "epc", true);
     } else if (facts.type === "TransformationEvent") {
-      const hub = hubOf(facts.transformationID, hex);
-      for (const { role, id } of facts.ids) {
-        if (role === "input" || role === "inqty") put(id, hub, "t");
-        else if (role === "output" || role === "outqty") put(hub, id, "t");
+      const inputs = facts.ids.filter((x) => x.role === "input" || x.role === "inqty");
+      const outputs = facts.ids.filter((x) => x.role === "output" || x.role === "outqty");
+      if (facts.transformationID === undefined && inputs.length * outputs.length <= DIRECT_EDGES) {
+        for (const i of inputs)
+          for (const o of outputs) put(i.id, o.id, "t", i.role === "input", o.role === "output");
+        return;
       }
+      // Through a hub: n + m edges, and events sharing a transformationID meet there.
+      const hub = hubOf(facts.transformationID, hex);
+      for (const i of inputs) put(i.id, hub, "t", i.role === "input", false);
+      for (const o of outputs) put(hub, o.id, "t", false, o.role === "output");
     }
   }
 

@@ -2,15 +2,17 @@
  * EPCIS 2.0 SimpleEventQuery over the node-local indexes.
  *
  * Every parameter becomes a condition: an OR of postings `[kind, value]` (exact values, or a value
- * prefix for EPC patterns and `WD_` hierarchies), or a test on the event. Times become bounds:
- * eventTime on the posting keys, recordTime on the event position `seq` (seq order is recordTime
- * order). Plan:
- * - count each condition's postings (capped, cheapest first) and pick the smallest as the driver;
- *   when it has at most COLLECT_CAP postings, collect them (keys only), sort in the requested order
- *   and check the other conditions per candidate (`doesExist` on the exact posting key, which
- *   carries eventTime and seq; events are read only for pattern conditions and for the page);
- * - otherwise nothing is selective: walk the global eventTime (`["t", et, seq]`) or recordTime
- *   (`["r", seq]`) order from the cursor and check every condition, stopping when the page is full.
+ * prefix for EPC patterns and `WD_` hierarchies), possibly negated (EXISTS_errorDeclaration false).
+ * Times become bounds: eventTime on the posting keys, recordTime on the event position `seq` (seq
+ * order is recordTime order). Plan:
+ * - collect: count each condition's postings (capped at COLLECT_CAP, identifiers first) and take the
+ *   smallest; collect its keys, sort them in the requested order and check the other conditions per
+ *   candidate with `doesExist` on the exact posting key (it carries eventTime and seq); events are
+ *   read only for prefix conditions and for the page itself;
+ * - stream: nothing is that selective: walk one exact condition's postings in the requested order,
+ *   merging its values (eventTime: the postings themselves; recordTime: the seq-ordered copies of
+ *   category kinds), checking the others, until the page is full;
+ * - scan: otherwise walk the global eventTime (`["t", et, seq]`) or recordTime (`["r", seq]`) index.
  * Paging: the first page fixes a high-water seq; later pages never see events indexed after it, so
  * pages stay consistent (no duplicates, no gaps) while new blocks commit. The cursor carries that
  * bound, the last position, the count returned so far (eventCountLimit) and a fingerprint of the
@@ -22,11 +24,21 @@ import type { EventPage, SimpleEventQuery, StoredEpcisEvent } from "./api.js";
 import { TraceError } from "./errors.js";
 import { type EventFacts, eventFacts, idKey, keyValue, vocabKey } from "./facts.js";
 import { eventIdHex } from "./ids.js";
-import { type EventRow, HIGH, type Key, MAX_T, MIN_T, type TraceDbs } from "./index-keys.js";
+import {
+  type EventRow,
+  HIGH,
+  type Key,
+  MAX_T,
+  MIN_T,
+  SEQ_ORDERED_KINDS,
+  type TraceDbs,
+} from "./index-keys.js";
 import { storedEventOf } from "./indexer.js";
 
 /** Largest driver posting list that is collected and sorted in memory. */
 export const COLLECT_CAP = 20_000;
+/** Largest list collected when only prefix conditions (patterns, WD_) could drive the query. */
+export const PREFIX_COLLECT_CAP = 500_000;
 export const MAX_PER_PAGE = 10_000;
 
 interface Alt {
@@ -296,12 +308,16 @@ export class EventQuery {
     const found: { pos: Position; row: EventRow }[] = [];
     if (limit > 0 && bounds.seqLo < bounds.seqHi && bounds.etLo < bounds.etHi) {
       const want = limit + 1;
-      const driver = this.pickDriver(conds, bounds);
-      const candidates = driver
-        ? this.collected(driver, bounds, byEventTime, desc, after)
-        : byEventTime
-          ? this.byEventTime(bounds, desc, after)
-          : this.byRecordTime(bounds, desc, after);
+      const plan = this.plan(conds, bounds, byEventTime);
+      const driver = plan.driver;
+      const candidates =
+        plan.kind === "collect"
+          ? this.collected(plan.driver, bounds, byEventTime, desc, after)
+          : plan.kind === "stream"
+            ? this.streamed(plan.driver, bounds, byEventTime, desc, after)
+            : byEventTime
+              ? this.byEventTime(bounds, desc, after)
+              : this.byRecordTime(bounds, desc, after);
       const others = conds.filter((c) => c !== driver);
       for (const pos of candidates) {
         const row = this.check(others, pos);
@@ -336,10 +352,20 @@ export class EventQuery {
       : { start: [alt.kind, alt.prefix as string], end: [alt.kind, `${alt.prefix}${HIGH}`] };
   }
 
-  private pickDriver(conds: readonly Cond[], b: Bounds): Cond | undefined {
+  /**
+   * collect: the smallest posting list has at most collectCap entries; stream: walk one exact
+   * condition's postings in the requested order (eventTime: any; recordTime: the seq-ordered
+   * category kinds); scan: walk every event in order.
+   */
+  private plan(
+    conds: readonly Cond[],
+    b: Bounds,
+    byEventTime: boolean,
+  ): { kind: "collect" | "stream"; driver: Cond } | { kind: "scan"; driver?: undefined } {
     let best: Cond | undefined;
     let bestCount = this.collectCap + 1;
-    for (const c of [...conds].sort((x, y) => x.rank - y.rank)) {
+    const ranked = [...conds].sort((x, y) => x.rank - y.rank);
+    for (const c of ranked) {
       if (c.negate) continue;
       let n = 0;
       for (const alt of c.alts) {
@@ -351,7 +377,89 @@ export class EventQuery {
         bestCount = n;
       }
     }
-    return best;
+    if (best) return { kind: "collect", driver: best };
+    const streamable = ranked.find(
+      (c) => !c.negate && exactOnly(c) && (byEventTime || c.alts.every((a) => SEQ_ORDERED_KINDS.has(a.kind))),
+    );
+    if (streamable) return { kind: "stream", driver: streamable };
+    // Only prefix conditions (EPC patterns, WD_): collecting a large list beats reading every event.
+    const prefix = ranked.find((c) => !c.negate && c.alts.length > 0);
+    if (prefix) {
+      let n = 0;
+      for (const alt of prefix.alts) {
+        for (const _ of this.dbs.index.getKeys({
+          ...this.altRange(alt, b),
+          limit: PREFIX_COLLECT_CAP + 1 - n,
+        }))
+          n++;
+        if (n > PREFIX_COLLECT_CAP) break;
+      }
+      if (n <= PREFIX_COLLECT_CAP) return { kind: "collect", driver: prefix };
+    }
+    return { kind: "scan" };
+  }
+
+  /** The driver's postings merged in the requested order, after the cursor (one stream per value). */
+  private *streamed(
+    driver: Cond,
+    b: Bounds,
+    byEventTime: boolean,
+    desc: boolean,
+    after?: Position,
+  ): Generator<Position> {
+    const streams = driver.alts.map((alt) =>
+      byEventTime ? this.altByEventTime(alt, b, desc, after) : this.altByRecordTime(alt, b, desc, after),
+    );
+    const sign = desc ? -1 : 1;
+    const cmp = byEventTime
+      ? (x: Position, y: Position) => sign * (x.t - y.t || x.s - y.s)
+      : (x: Position, y: Position) => sign * (x.s - y.s);
+    const heads = streams.map((st) => st.next());
+    let last: Position | undefined;
+    for (;;) {
+      let pick = -1;
+      for (let i = 0; i < heads.length; i++) {
+        const h = heads[i] as IteratorResult<Position>;
+        if (h.done) continue;
+        if (pick < 0 || cmp(h.value, (heads[pick] as IteratorYieldResult<Position>).value) < 0) pick = i;
+      }
+      if (pick < 0) return;
+      const pos = (heads[pick] as IteratorYieldResult<Position>).value;
+      heads[pick] = (streams[pick] as Generator<Position>).next();
+      if (last !== undefined && last.s === pos.s) continue;
+      last = pos;
+      yield pos;
+    }
+  }
+
+  private *altByEventTime(alt: Alt, b: Bounds, desc: boolean, after?: Position): Generator<Position> {
+    const k = alt.kind;
+    const v = alt.value as string;
+    const range = desc
+      ? { start: after ? [k, v, after.t, after.s - 0.5] : [k, v, b.etHi], end: [k, v, b.etLo], reverse: true }
+      : { start: after ? [k, v, after.t, after.s + 0.5] : [k, v, b.etLo], end: [k, v, b.etHi] };
+    for (const key of this.dbs.index.getKeys(range)) {
+      const t = key[2] as number;
+      const s = key[3] as number;
+      if (this.inBounds(t, s, b)) yield { t, s };
+    }
+  }
+
+  private *altByRecordTime(alt: Alt, b: Bounds, desc: boolean, after?: Position): Generator<Position> {
+    const k = `${alt.kind}/s`;
+    const v = alt.value as string;
+    const range = desc
+      ? {
+          start: [k, v, Math.min(b.seqHi, after ? after.s : b.seqHi) - 0.5],
+          end: [k, v, b.seqLo - 0.5],
+          reverse: true,
+        }
+      : { start: [k, v, Math.max(b.seqLo, after ? after.s + 1 : b.seqLo)], end: [k, v, b.seqHi] };
+    for (const { key, value } of this.dbs.index.getRange(range)) {
+      const s = key[2] as number;
+      const t = value as number;
+      if (this.inBounds(t, s, b)) yield { t, s };
+    }
   }
 
   private inBounds(t: number, s: number, b: Bounds): boolean {

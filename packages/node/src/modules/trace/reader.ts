@@ -67,11 +67,15 @@ export class LmdbTraceReader implements TraceReaderWithLinks {
     direction: LineageDirection,
     options?: { maxDepth?: number; maxNodes?: number },
   ): Lineage {
-    return new Genealogy(this.dbs).lineage(identifier, direction, options);
+    return new Genealogy(this.dbs, (hex) => this.indexer.isDeclared(hex)).lineage(
+      identifier,
+      direction,
+      options,
+    );
   }
 
   recall(identifier: string): Recall {
-    return new Genealogy(this.dbs).recall(identifier);
+    return new Genealogy(this.dbs, (hex) => this.indexer.isDeclared(hex)).recall(identifier);
   }
 
   itemStatus(identifier: string): ItemStatus | undefined {
