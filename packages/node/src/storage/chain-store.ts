@@ -15,6 +15,8 @@ import type { BlockWrite, ChainHead, StateSource, StoredResult } from "./types.j
 
 type Bytes = Uint8Array;
 const DELETED = new Uint8Array(0);
+/** Parsed blocks kept by `getBlock` (oldest parsed dropped first). */
+const PARSED_BLOCK_CACHE = 8;
 
 /**
  * The node's storage: namespaced repositories over one LMDB environment. Blocks and their
@@ -44,6 +46,7 @@ export class ChainStore implements StateSource {
   readonly logNodeDb: Database<Bytes, [number, number]>;
   private readonly meta: Database<unknown, string>;
   private cachedHead: ChainHead | undefined;
+  private readonly parsedBlocks = new Map<number, Block>();
 
   readonly stateNodes: StateNodeStore;
   readonly logNodes: LogNodeStore;
@@ -108,9 +111,22 @@ export class ChainStore implements StateSource {
     return this.blocks.get(height);
   }
 
+  /**
+   * The parsed block at `height`. Committed blocks never change, so the last few parsed are kept:
+   * reads of several transactions of one block (API, proofs, indexers) parse it once. Callers
+   * must not modify the returned object.
+   */
   getBlock(height: number): Block | undefined {
+    const cached = this.parsedBlocks.get(height);
+    if (cached) return cached;
     const bytes = this.blocks.get(height);
-    return bytes === undefined ? undefined : (parseJson(bytes) as Block);
+    if (bytes === undefined) return undefined;
+    const block = parseJson(bytes) as Block;
+    this.parsedBlocks.set(height, block);
+    if (this.parsedBlocks.size > PARSED_BLOCK_CACHE) {
+      this.parsedBlocks.delete(this.parsedBlocks.keys().next().value as number);
+    }
+    return block;
   }
 
   getCommit(height: number): CommitCertificate | undefined {
