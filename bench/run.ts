@@ -6,9 +6,18 @@ import { benchBftThroughput } from "../packages/node/bench/bft-throughput.js";
 import { verificationsPerSecond } from "../packages/node/bench/crypto-limit.js";
 import { benchProofBundles } from "../packages/node/bench/proof-bundle.js";
 import { benchThroughput } from "../packages/node/bench/throughput.js";
+import { benchGenealogy } from "../packages/node/bench/trace-genealogy.js";
+import {
+  benchBftTraceCapture,
+  benchTraceCapture,
+  EVENTS_PER_TX,
+} from "../packages/node/bench/trace-throughput.js";
 
 const loads = (process.env.WEFT_BENCH_LOADS ?? "1000,2000,5000,8000").split(",").map(Number);
 const bftLoads = (process.env.WEFT_BENCH_BFT_LOADS ?? "500,1000,2000").split(",").map(Number);
+const traceLoads = (process.env.WEFT_BENCH_TRACE_LOADS ?? "1000,2000,4000").split(",").map(Number);
+const traceBftLoads = (process.env.WEFT_BENCH_TRACE_BFT_LOADS ?? "500,1000").split(",").map(Number);
+const traceLedgerEvents = Number(process.env.WEFT_BENCH_TRACE_EVENTS ?? 1_000_000);
 const seconds = Number(process.env.WEFT_BENCH_SECONDS ?? 10);
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
@@ -46,6 +55,42 @@ for (const load of bftLoads) {
     `${fmt(r.offeredTps).padStart(12)} | ${fmt(r.committedTps).padStart(14)} | ${`${fmt(r.p50Ms)} ms`.padStart(12)} | ${`${fmt(r.p99Ms)} ms`.padStart(8)} | ${fmt((ed * cores) / validators)}  (${r.committed}/${r.submitted} committed)`,
   );
 }
+
+console.log(
+  `\n## EPCIS capture: committed events/s (signed trace.capture transactions of ${EVENTS_PER_TX} events each; validation, CBV 2.0 hash ids, indexes)`,
+);
+console.log(
+  "network                  | offered events/s | committed events/s | finality p50 | p99 | tx signature bound (events/s)",
+);
+const traceRow = (label: string, r: Awaited<ReturnType<typeof benchTraceCapture>>, bound: number) =>
+  console.log(
+    `${label.padEnd(24)} | ${fmt(r.offeredEventsPerSec).padStart(16)} | ${fmt(r.committedEventsPerSec).padStart(18)} | ${`${fmt(r.p50Ms)} ms`.padStart(12)} | ${`${fmt(r.p99Ms)} ms`.padStart(8)} | ${fmt(bound)}  (${r.committed}/${r.submitted} txs committed)`,
+  );
+for (const load of traceLoads)
+  traceRow("one node", await benchTraceCapture(load, seconds), ed * cores * EVENTS_PER_TX);
+for (const load of traceBftLoads) {
+  traceRow(
+    "four validators",
+    await benchBftTraceCapture(load, seconds),
+    ((ed * cores) / validators) * EVENTS_PER_TX,
+  );
+}
+
+console.log(`\n## Genealogy on a ledger of ${fmt(traceLedgerEvents)} EPCIS events (one node, in process)`);
+const gen = await benchGenealogy(traceLedgerEvents);
+console.log(
+  `ledger built through trace.capture in ${fmt(gen.buildSeconds)} s (${fmt(gen.capturedEventsPerSec)} events/s); ${fmt(gen.genealogies)} genealogies of 10 tiers; ${gen.samples} samples each`,
+);
+console.log("query                                   | p50      | p99      | size");
+console.log(
+  `lineage upstream (item → 10 tiers)      | ${gen.upstream.p50Ms} ms | ${gen.upstream.p99Ms} ms | ${gen.upstream.nodes} nodes`,
+);
+console.log(
+  `lineage downstream (root lot → items)   | ${gen.downstream.p50Ms} ms | ${gen.downstream.p99Ms} ms | ${gen.downstream.nodes} nodes`,
+);
+console.log(
+  `recall (root lot → items with status)   | ${gen.recall.p50Ms} ms | ${gen.recall.p99Ms} ms | ${gen.recall.items} items`,
+);
 
 console.log("\n## Proof bundles");
 const pb = benchProofBundles();

@@ -66,18 +66,21 @@ export async function offerLoad(
   offeredTps: number,
   seconds: number,
 ): Promise<ThroughputResult> {
-  const perTick = Math.max(1, Math.round((offeredTps * TICK_MS) / 1000));
   const latencies: number[] = [];
   let committed = 0;
   const rejected = new Map<string, number>();
   const failures: string[] = [];
   const pending: Promise<void>[] = [];
   const start = performance.now();
-  for (let i = 0, tick = 0; i < txs.length; i += perTick, tick++) {
+  // Tick k ends with floor((k + 1) × rate × TICK) sent, so fractional per-tick rates are exact.
+  for (let i = 0, tick = 0; i < txs.length; tick++) {
+    const end = Math.min(txs.length, Math.floor(((tick + 1) * offeredTps * TICK_MS) / 1000));
     const due = start + tick * TICK_MS;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const batch = txs.slice(i, i + perTick);
+    if (end <= i) continue;
+    const batch = txs.slice(i, end);
+    i = end;
     const sent = performance.now();
     const url = `${nodes[tick % nodes.length]}/v1/txs?wait=true&timeoutMs=30000`;
     pending.push(
