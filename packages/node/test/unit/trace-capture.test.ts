@@ -100,6 +100,12 @@ describe("trace module: capture", () => {
     expect((await t.capture("{not json")).error?.code).toBe("TRACE_BAD_JSON");
     expectNothingChanged();
     expect((await t.capture(epcisDocument([]))).error?.code).toBe("TRACE_EMPTY_DOCUMENT");
+    const deep = epcisDocument([
+      objectEvent({ epcList: [G.jacket(1)], "example:x": JSON.parse(`${"[".repeat(40)}${"]".repeat(40)}`) }),
+    ]);
+    const nested = await t.capture(deep);
+    expect(nested.error?.code).toBe("TRACE_BAD_JSON");
+    expect(nested.error?.message).toContain("nests deeper than 32");
     const many = Array.from({ length: MAX_EVENTS_PER_TX + 1 }, () => ({}));
     const r = await t.capture(epcisDocument(many));
     expect(r.error?.code).toBe("TRACE_TOO_MANY_EVENTS");

@@ -42,8 +42,36 @@ export function standaloneEvent(
   return { "@context": merged.length === 1 ? merged[0] : merged, ...rest };
 }
 
+/** Deepest JSON nesting accepted (EPCIS documents need about 8); bounds recursion identically on every node. */
+export const MAX_JSON_DEPTH = 32;
+
+/** The deepest `{`/`[` nesting of JSON text (strings skipped); stops counting past `limit`. */
+function jsonDepth(text: string, limit: number): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) max = depth;
+      if (max > limit) return max;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return max;
+}
+
 /** Parses, validates and hashes a capture document; throws a TraceError naming the first problem. */
 export function prepareCapture(text: string, maxEvents: number): PreparedEvent[] {
+  if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+    throw new TraceError({
+      code: "TRACE_BAD_JSON",
+      message: `document nests deeper than ${MAX_JSON_DEPTH} levels`,
+    });
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -85,6 +85,12 @@ export function keyValue(value: string): string {
   return value.length <= 256 ? value : `${value.slice(0, 192)}#${sha256Hex(value)}`;
 }
 
+/** eventTime in ms (0 if unreadable: validated events always have an RFC 3339 time). */
+function timeMs(text: string): number {
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? 0 : ms;
+}
+
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => v !== null && typeof v === "object" && !Array.isArray(v);
 const strings = (v: unknown): string[] =>
@@ -131,7 +137,7 @@ export function eventFacts(event: EpcisEvent): EventFacts {
   const facts: EventFacts = {
     type: event.type,
     eventTime: event.eventTime,
-    eventTimeMs: Date.parse(event.eventTime),
+    eventTimeMs: timeMs(event.eventTime),
     ids,
     deviceIDs: [...deviceIDs].sort(),
     declaration: isObject(e.errorDeclaration),

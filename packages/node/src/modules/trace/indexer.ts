@@ -50,6 +50,8 @@ type Listener = (events: readonly StoredEpcisEvent[]) => void;
 const ALL_ROLES: readonly Role[] = ["epc", "parent", "input", "output", "qty", "inqty", "outqty"];
 /** A transformation without transformationID and at most this many input × output pairs gets direct edges. */
 const DIRECT_EDGES = 64;
+/** Heights whose event positions are read at once while catching up. */
+const CATCH_UP_HEIGHTS = 10_000;
 /** Events per LMDB transaction while catching up (blocks are never split). */
 const CATCH_UP_BATCH = 5_000;
 
@@ -206,21 +208,24 @@ export class TraceIndexer {
   private async catchUp(to: number): Promise<void> {
     const from = this.indexed + 1;
     if (from > to) return;
-    const heights = [...new Set(this.store.eventPositions(TRACE_MODULE, from, to).map((p) => p.height))];
     let batch: { height: number; time: number; events: TraceChainEvent[] }[] = [];
     let size = 0;
-    for (const height of heights) {
-      const results: StoredResult[] = [];
-      for (const { value } of this.store.results.getRange({ start: [height, 0], end: [height + 1, 0] }))
-        results.push(parseJson(value) as StoredResult);
-      const time = this.store.getBlock(height)?.header.time ?? 0;
-      const events = traceEventsOf(height, time, results);
-      batch.push({ height, time, events });
-      size += events.length;
-      if (size >= CATCH_UP_BATCH) {
-        await this.writeBlocks(batch);
-        batch = [];
-        size = 0;
+    for (let lo = from; lo <= to; lo += CATCH_UP_HEIGHTS) {
+      const hi = Math.min(to, lo + CATCH_UP_HEIGHTS - 1);
+      const heights = [...new Set(this.store.eventPositions(TRACE_MODULE, lo, hi).map((p) => p.height))];
+      for (const height of heights) {
+        const results: StoredResult[] = [];
+        for (const { value } of this.store.results.getRange({ start: [height, 0], end: [height + 1, 0] }))
+          results.push(parseJson(value) as StoredResult);
+        const time = this.store.getBlock(height)?.header.time ?? 0;
+        const events = traceEventsOf(height, time, results);
+        batch.push({ height, time, events });
+        size += events.length;
+        if (size >= CATCH_UP_BATCH) {
+          await this.writeBlocks(batch);
+          batch = [];
+          size = 0;
+        }
       }
     }
     await this.writeBlocks(batch, to);
