@@ -1,4 +1,3 @@
-export {};
-export * from "./validate/index.js";
 export * from "./hash/index.js";
 export * from "./identifiers/index.js";
+export * from "./validate/index.js";

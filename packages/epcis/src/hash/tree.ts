@@ -1,8 +1,9 @@
+import { VOCABULARIES as V, type Vocabulary } from "../cbv/vocabulary.js";
 import { expandCurie, expandKey } from "./context.js";
 import { EpcisHashError } from "./errors.js";
 import { formatNumber } from "./number.js";
 import type { JsonLdContextMap } from "./types.js";
-import { BARE_VOCABULARIES, type BareVocabulary, expandBareTerm } from "./vocabulary.js";
+import { expandBareTerm } from "./vocabulary.js";
 
 /**
  * An event as the pre-hash string sees it: named fields with a scalar value or child fields. Names are
@@ -17,12 +18,10 @@ export interface HashNode {
 
 /** Per standard field: its bare-string vocabulary (JSON-LD `@type: @vocab`) and the scope of its sub-fields. */
 interface FieldRule {
-  readonly vocabulary?: BareVocabulary;
+  readonly vocabulary?: Vocabulary;
   readonly fields?: Scope;
 }
 type Scope = Readonly<Record<string, FieldRule>>;
-
-const V = BARE_VOCABULARIES;
 
 /** Where the EPCIS 2.0 JSON-LD context gives bare strings a CBV / GS1 Web Vocabulary meaning. */
 export const EVENT_SCOPE: Scope = {
@@ -39,7 +38,7 @@ export const EVENT_SCOPE: Scope = {
       sensorReport: {
         fields: {
           type: { vocabulary: V.measurementType },
-          exception: { vocabulary: V.sensorException },
+          exception: { vocabulary: V.sensorAlertType },
           component: { vocabulary: V.component },
         },
       },

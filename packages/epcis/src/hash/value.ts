@@ -1,5 +1,4 @@
-import { constrainDigitalLink } from "./digital-link.js";
-import { epcUrnToDigitalLink } from "./epc-urn.js";
+import { canonicalGs1Uri } from "./identifier.js";
 import { canonicalNumberText } from "./number.js";
 import { replaceLegacyCbvUrns } from "./vocabulary.js";
 
@@ -13,16 +12,6 @@ const STRIP = new RegExp(`^[${PY_SPACE}]+|[${PY_SPACE}]+$`, "g");
 
 export function stripValue(text: string): string {
   return text.replace(STRIP, "");
-}
-
-/**
- * A GS1 identifier in its pre-hash form: EPC URN → canonical Digital Link, Digital Link → constrained
- * canonical Digital Link; `undefined` for anything that is neither. (Every such URI contains a dot; the
- * reference implementation skips values without one, and so do we.)
- */
-export function canonicalGs1Uri(text: string): string | undefined {
-  if (!text.includes(".")) return undefined;
-  return epcUrnToDigitalLink(text) ?? constrainDigitalLink(text);
 }
 
 /**

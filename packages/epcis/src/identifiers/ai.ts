@@ -67,8 +67,7 @@ const AI_SPECS: Readonly<Record<string, AiSpec>> = {
     title: "ITIP",
     digits: 18,
     extra: (v) => {
-      if (!hasValidCheckDigit(v.slice(0, 14)))
-        return `check digit of the GTIN should be ${expectedCheckDigit(v.slice(0, 14))}`;
+      if (!hasValidCheckDigit(v.slice(0, 14))) return checkDigitReason("8006", v.slice(0, 14));
       const piece = Number(v.slice(14, 16));
       const total = Number(v.slice(16, 18));
       if (piece < 1 || total < 1 || piece > total) return `piece ${piece} of total ${total} is not valid`;
@@ -103,6 +102,17 @@ function formatOf(spec: AiSpec): string {
   return parts.join(" ");
 }
 
+/** True when this module knows the format of `ai` (so `validateAiValue` checks it fully). */
+export function hasAiFormat(ai: string): boolean {
+  return Object.hasOwn(AI_SPECS, ai);
+}
+
+/** `key` ends in a wrong check digit; the reason names the key (without a GRAI's filler digit). */
+function checkDigitReason(ai: string, key: string): string {
+  const shown = AI_SPECS[ai]?.zeroFirst ? key.slice(1) : key;
+  return `check digit of AI (${ai}) "${shown}" must be ${expectedCheckDigit(key)} (GS1 General Specifications §7.9)`;
+}
+
 /** Throws a typed IdentifierError unless `value` is a well-formed value of `ai` (when known). */
 export function validateAiValue(ai: string, value: string): void {
   const spec = AI_SPECS[ai];
@@ -124,21 +134,19 @@ export function validateAiValue(ai: string, value: string): void {
     });
   }
   if (spec.zeroFirst && !head.startsWith("0")) {
-    throw idError("ID_SYNTAX", `${label} starts with the filler digit 0`, value, { ai });
-  }
-  if (spec.csum && !hasValidCheckDigit(head)) {
-    throw idError("ID_CHECK_DIGIT", `${label}: check digit should be ${expectedCheckDigit(head)}`, value, {
+    throw idError("ID_SYNTAX", `${label} must start with the digit 0, got "${value}"`, value, {
       ai,
     });
   }
+  if (spec.csum && !hasValidCheckDigit(head)) {
+    throw idError("ID_CHECK_DIGIT", checkDigitReason(ai, head), value, { ai });
+  }
   const reason = spec.extra?.(value);
-  if (reason)
-    throw idError(
-      reason.startsWith("check digit") ? "ID_CHECK_DIGIT" : "ID_SYNTAX",
-      `${label}: ${reason}`,
-      value,
-      { ai },
-    );
+  if (reason) {
+    const checkDigit = reason.startsWith("check digit");
+    const message = checkDigit ? reason : `${label}: ${reason}`;
+    throw idError(checkDigit ? "ID_CHECK_DIGIT" : "ID_SYNTAX", message, value, { ai });
+  }
 }
 
 /**
@@ -192,9 +200,14 @@ export function isPrimaryKeyAi(ai: string): boolean {
   return Object.hasOwn(DL_PRIMARY_KEYS, ai);
 }
 
+const QUALIFIER_AIS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
+  Object.entries(DL_PRIMARY_KEYS).map(([primary, alternatives]) => [primary, new Set(alternatives.flat())]),
+);
+const NO_QUALIFIERS: ReadonlySet<string> = new Set();
+
 /** All AIs that are key qualifiers of `primary`. */
-export function qualifierAis(primary: string): Set<string> {
-  return new Set((DL_PRIMARY_KEYS[primary] ?? []).flat());
+export function qualifierAis(primary: string): ReadonlySet<string> {
+  return QUALIFIER_AIS.get(primary) ?? NO_QUALIFIERS;
 }
 
 /** Throws unless `qualifiers` (in path order) is an ordered subset of one alternative for `primary`. */

@@ -96,12 +96,14 @@ export function encodeCanonicalValue(value: string): string {
 
 /** Literal characters accepted in a Digital Link path segment: RFC 3986 pchar except "%". */
 const DL_LITERAL = /^[!$&'()*+,\-.0-9:;=@A-Z_a-z~]$/;
+const DL_LITERALS = /^[!$&'()*+,\-.0-9:;=@A-Z_a-z~]*$/;
 
 /**
  * Decodes one Digital Link path segment or query value. Throws on a malformed escape or on a
  * literal character that cannot stand in a URI component.
  */
 export function decodeDigitalLinkValue(raw: string, field: string): string {
+  if (DL_LITERALS.test(raw)) return raw; // nothing to decode (the common case)
   let out = "";
   for (let i = 0; i < raw.length; i++) {
     const c = raw.charAt(i);

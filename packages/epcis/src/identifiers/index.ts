@@ -10,10 +10,11 @@ export {
   normalizeGtin,
 } from "./check-digit.js";
 export { type DigitalLinkToEpcOptions, digitalLinkToEpcUri, epcUriToDigitalLink } from "./convert.js";
-export { parseDigitalLink } from "./digital-link.js";
+export { looksLikeDigitalLink, parseDigitalLink } from "./digital-link.js";
 export { compressDigitalLink, formatDigitalLink } from "./dl-format.js";
 export { GS1_RESOLVER } from "./dl-uri.js";
 export { parseEpcUri } from "./epc-uri.js";
 export { IdentifierError, type IdentifierErrorCode, type IdentifierErrorData } from "./errors.js";
 export { type CompanyPrefixLength, type GcpLengthLookup, gcpLengthTable } from "./gcp.js";
+export { elementsLevel, type IdentifierLevel, identifierLevel } from "./level.js";
 export type * from "./types.js";

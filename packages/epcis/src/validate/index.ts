@@ -29,6 +29,8 @@ export {
   type ValidationProblem,
 } from "./errors.js";
 export { EPCIS_JSON_SCHEMA_SOURCE } from "./schema.js";
+/** The five EPCIS 2.0 event types, in the standard's order. */
+export { EVENT_TYPES, type EventTypeName } from "./shape.js";
 export type * from "./types.js";
 
 /** An event that passed both layers, with the JSON-LD prefixes in force for it. */

@@ -1,16 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { normaliseTimestamp } from "../../src/hash/timestamp.js";
 import { EpcisHashError, preHashString } from "../../src/index.js";
+import { thrownCode } from "./support/errors.js";
 
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof EpcisHashError) return e.code;
-    throw e;
-  }
-  return undefined;
-}
+const codeOf = (f: () => unknown) => thrownCode(f, EpcisHashError);
 
 describe("timestamp normalisation (CBV 2.0 event hash rules 8, 9)", () => {
   it("converts to UTC with Z and milliseconds", () => {

@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { constrainDigitalLink } from "../../src/hash/digital-link.js";
-import { epcUrnToDigitalLink } from "../../src/hash/epc-urn.js";
+import { canonicalGs1Uri } from "../../src/hash/identifier.js";
 import { canonicalNumberText, formatNumber } from "../../src/hash/number.js";
 import { canonicalValue, stripValue } from "../../src/hash/value.js";
-import { EpcisHashError } from "../../src/index.js";
+import { canonicalIdentifier, EpcisHashError } from "../../src/index.js";
 
 describe("numbers (CBV 2.0 event hash rules 6, 7)", () => {
   it("prints integral values as integers and others as the shortest round-trip decimal", () => {
@@ -56,6 +55,7 @@ describe("EPC URIs → canonical GS1 Digital Link (rule 17)", () => {
       "urn:epc:id:sgtin:0614141.812345.6789%2F%26%25%22!%3F()",
       "https://id.gs1.org/01/80614141123458/21/6789%2F%26%25%22%21%3F%28%29",
     ],
+    ["urn:epc:id:sgtin:0614141.107346.A.1", "https://id.gs1.org/01/10614141073464/21/A.1"],
     ["urn:epc:id:sscc:4012345.0000000333", "https://id.gs1.org/00/040123450000003338"],
     ["urn:epc:id:sgln:4012345.00005.0", "https://id.gs1.org/414/4012345000054"],
     ["urn:epc:id:sgln:4012345.00005.122", "https://id.gs1.org/414/4012345000054/254/122"],
@@ -84,76 +84,76 @@ describe("EPC URIs → canonical GS1 Digital Link (rule 17)", () => {
     ["urn:epc:idpat:grai:4012345.66666.*", "https://id.gs1.org/8003/04012345666663"],
     ["urn:epc:idpat:itip:4012345.012345.01.02.*", "https://id.gs1.org/8006/040123451234560102"],
     ["urn:epc:idpat:cpi:4012345.ABC.*", "https://id.gs1.org/8010/4012345ABC"],
+    // one EPC, one spelling: escapes are normalised (the reference keeps `%41` and lower-case hex)
+    ["urn:epc:id:sgtin:0614141.107346.%41%2f", "https://id.gs1.org/01/10614141073464/21/A%2F"],
   ];
   for (const [urn, dl] of cases) {
     it(urn, () => {
-      expect(epcUrnToDigitalLink(urn)).toBe(dl);
+      expect(canonicalGs1Uri(urn)).toBe(dl);
       expect(canonicalValue(urn)).toBe(dl);
+      // the hash token is the identifier index key
+      expect(canonicalIdentifier(urn)).toBe(dl);
     });
   }
 
-  it("leaves URNs outside the grammar as written", () => {
+  it("leaves what is not a valid GS1 EPC URI as written", () => {
     for (const urn of [
       "urn:epc:id:sgtin:0614141.10734.2017", // 12 digits, not 13
       "urn:epc:id:sgtin:0614141.107346.", // no serial
       "urn:epc:id:sgtin:0614141.107346.a/b", // '/' must be escaped
       "urn:epc:id:sscc:0614141.123456789", // 16 digits
+      "urn:epc:id:itip:4012345.011111.03.02.987", // piece 3 of 2
+      "urn:epc:id:cpi:0614141.ABC.0123", // CPI serial with a leading zero
       "urn:epc:id:usdod:2S194.12345678901", // no GS1 key
       "urn:epc:idpat:sgtin:0614141.*.*",
       "urn:epcglobal:cbv:bt:0614141073467:1152",
     ]) {
-      expect(epcUrnToDigitalLink(urn), urn).toBeUndefined();
+      expect(canonicalGs1Uri(urn), urn).toBeUndefined();
       expect(canonicalValue(urn), urn).toBe(urn);
     }
   });
 });
 
 describe("GS1 Digital Link → constrained canonical form (rule 18)", () => {
-  it("replaces the domain, key names and query string", () => {
-    expect(constrainDigitalLink("https://example.com/gtin/09780345418913/21/765tz?abc=211121")).toBe(
+  it.each([
+    // domain, key names and query string
+    [
+      "https://example.com/gtin/09780345418913/21/765tz?abc=211121",
       "https://id.gs1.org/01/09780345418913/21/765tz",
-    );
-    expect(constrainDigitalLink("https://id.gs1.de/414/4012345000115")).toBe(
-      "https://id.gs1.org/414/4012345000115",
-    );
-    expect(constrainDigitalLink("http://id.gs1.org/00/040123451111111110")).toBe(
-      "https://id.gs1.org/00/040123451111111110",
-    );
-    expect(constrainDigitalLink("https://brand.example/some/path/01/04012345999990/21/XYZ-1234")).toBe(
+    ],
+    ["https://id.gs1.de/414/4012345000115", "https://id.gs1.org/414/4012345000115"],
+    ["http://id.gs1.org/00/040123451111111110", "https://id.gs1.org/00/040123451111111110"],
+    [
+      "https://brand.example/some/path/01/04012345999990/21/XYZ-1234",
       "https://id.gs1.org/01/04012345999990/21/XYZ-1234",
-    );
+    ],
+    // GTIN padding, CPV dropped, a lot dropped under a serial
+    ["https://id.gs1.org/01/4012345999990", "https://id.gs1.org/01/04012345999990"],
+    ["https://id.gs1.org/01/012345678905", "https://id.gs1.org/01/00012345678905"],
+    ["https://id.gs1.org/01/12345670", "https://id.gs1.org/01/00000012345670"],
+    ["https://id.gs1.org/01/04012345999990/22/2A", "https://id.gs1.org/01/04012345999990"],
+    ["https://id.gs1.org/01/04012345999990/22/2A/10/L1", "https://id.gs1.org/01/04012345999990/10/L1"],
+    ["https://id.gs1.org/01/04012345999990/10/L1/21/S1", "https://id.gs1.org/01/04012345999990/21/S1"],
+    // values in the hash's spelling, whatever the input's; a refused data attribute does not matter
+    ["https://example.com/01/04012345999990/21/a%2fb!", "https://id.gs1.org/01/04012345999990/21/a%2Fb%21"],
+    ["https://example.com/01/04012345999990/21/S1?17=2612", "https://id.gs1.org/01/04012345999990/21/S1"],
+  ])("%s", (uri, canonical) => {
+    expect(canonicalGs1Uri(uri)).toBe(canonical);
+    expect(canonicalValue(uri)).toBe(canonical);
   });
 
-  it("pads GTINs, drops the CPV and a lot under a serial", () => {
-    expect(constrainDigitalLink("https://id.gs1.org/01/4012345999990")).toBe(
-      "https://id.gs1.org/01/04012345999990",
-    );
-    expect(constrainDigitalLink("https://id.gs1.org/01/012345678905")).toBe(
-      "https://id.gs1.org/01/00012345678905",
-    );
-    expect(constrainDigitalLink("https://id.gs1.org/01/12345670")).toBe(
-      "https://id.gs1.org/01/00000012345670",
-    );
-    expect(constrainDigitalLink("https://id.gs1.org/01/04012345999990/22/2A")).toBe(
-      "https://id.gs1.org/01/04012345999990",
-    );
-    expect(constrainDigitalLink("https://id.gs1.org/01/04012345999990/22/2A/10/L1")).toBe(
-      "https://id.gs1.org/01/04012345999990/10/L1",
-    );
-    expect(constrainDigitalLink("https://id.gs1.org/01/04012345999990/10/L1/21/S1")).toBe(
-      "https://id.gs1.org/01/04012345999990/21/S1",
-    );
-  });
-
-  it("leaves what is not a GS1 key as written", () => {
+  it("leaves what is not a GS1 key of rule 18 as written", () => {
     for (const uri of [
       "http://transaction.acme.com/po/12345678",
       "https://accreditation-council.example.org/certificate/ABC12345",
       "http://www.opengis.net/def/crs/EPSG/0/27700",
       "geo:47.506694,11.104301",
-      "https://id.gs1.org/01/04012345999990/21/a%2Fb", // percent-escapes are outside the accepted characters
       "https://id.gs1.org/01/04012345999990#frag",
+      "https://example.com/01/04012345999991/21/S1", // wrong check digit
+      "https://example.com/414/4012345000115/7040/1ABC", // a combination rule 18 does not list
+      "https://id.gs1.org/DBHKVAdpQgqrCg", // compressed: not read
     ]) {
+      expect(canonicalGs1Uri(uri), uri).toBeUndefined();
       expect(canonicalValue(uri), uri).toBe(uri);
     }
   });

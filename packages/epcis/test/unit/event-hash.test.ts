@@ -9,6 +9,7 @@ import {
   preHashString,
   preHashStringsOfDocument,
 } from "../../src/index.js";
+import { thrownCode } from "./support/errors.js";
 
 const EXAMPLE = { example: "https://ns.example.com/epcis/" };
 
@@ -25,15 +26,7 @@ const HEAD =
   "eventType=ObjectEventeventTime=2020-03-04T10:00:30.000ZeventTimeZoneOffset=+01:00" +
   "epcListepc=https://id.gs1.org/01/10614141073464/21/2017action=OBSERVE";
 
-function codeOf(f: () => unknown): string | undefined {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof EpcisHashError) return e.code;
-    throw e;
-  }
-  return undefined;
-}
+const codeOf = (f: () => unknown) => thrownCode(f, EpcisHashError);
 
 /** The same object with its keys (recursively) in reverse order. */
 function reversed(value: unknown): unknown {

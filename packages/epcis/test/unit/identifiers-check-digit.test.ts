@@ -9,16 +9,9 @@ import {
   isValidSscc,
   normalizeGtin,
 } from "../../src/index.js";
+import { thrownCode } from "./support/errors.js";
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof IdentifierError) return e.code;
-    throw e;
-  }
-  return undefined;
-}
+const codeOf = (fn: () => unknown) => thrownCode(fn, IdentifierError);
 
 describe("GS1 mod-10 check digit", () => {
   it.each([

@@ -10,19 +10,14 @@ import {
   epcUriToDigitalLink,
   gcpLengthTable,
   IdentifierError,
+  identifierLevel,
+  looksLikeDigitalLink,
   parseDigitalLink,
   parseEpcUri,
 } from "../../src/index.js";
+import { thrown } from "./support/errors.js";
 
-function errorOf(fn: () => unknown): IdentifierError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof IdentifierError) return e;
-    throw e;
-  }
-  throw new Error("expected an IdentifierError");
-}
+const errorOf = (fn: () => unknown) => thrown(fn, IdentifierError);
 
 const AI82 = `!"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz`;
 const digits = (min: number, max = min) =>
@@ -216,6 +211,49 @@ describe("canonicalIdentifier", () => {
     expect(errorOf(() => canonicalIdentifier("geo:47.5,11.1")).code).toBe("ID_SYNTAX");
     expect(errorOf(() => canonicalIdentifier("https://example.com/about")).code).toBe("ID_DL_NO_PRIMARY_KEY");
     expect(errorOf(() => canonicalIdentifier("urn:epc:idpat:sgtin:0614141.*.*")).code).toBe("ID_PATTERN");
+  });
+});
+
+describe("identifierLevel", () => {
+  it("is the EPC URN's own level, in either form", () => {
+    for (const urn of URNS) {
+      const { level } = parseEpcUri(urn);
+      expect(identifierLevel(urn), urn).toBe(level);
+      expect(identifierLevel(epcUriToDigitalLink(urn)), urn).toBe(level);
+    }
+  });
+
+  it("reads Digital Links without an EPC form and the EPC schemes without a GS1 key", () => {
+    expect(identifierLevel("https://example.com/414/4012345000054/7040/1ABC")).toBe("instance");
+    expect(identifierLevel("https://example.com/01/09780345418913/22/V1")).toBe("class");
+    expect(identifierLevel("urn:epc:id:gid:95100000.12345.400")).toBe("instance");
+    expect(identifierLevel("urn:epc:id:bic:CSQU3054383")).toBe("instance");
+    expect(errorOf(() => identifierLevel("urn:epc:id:gid:95100000.12345")).code).toBe("ID_SYNTAX");
+    expect(errorOf(() => identifierLevel("urn:epc:id:foo:1.2")).message).toMatch(/sgtin, .*gid, usdod/);
+    expect(errorOf(() => identifierLevel("https://example.com/pallets/17")).code).toBe(
+      "ID_DL_NO_PRIMARY_KEY",
+    );
+  });
+});
+
+describe("looksLikeDigitalLink", () => {
+  it("is an http(s) URI with a primary-key path segment and a key value", () => {
+    for (const uri of [
+      "https://id.gs1.org/01/09780345418913",
+      "HTTP://example.com/shop/414/4012345000054/254/1",
+      "https://example.com/gtin/09780345418913/ser/1",
+      "https://example.com/01/123", // a broken one, still meant as a Digital Link
+    ])
+      expect(looksLikeDigitalLink(uri), uri).toBe(true);
+    for (const uri of [
+      "http://www.w3.org/2000/01/rdf-schema#",
+      "https://example.com/party/acme",
+      "https://example.com/pallets/17",
+      "https://example.com/x?next=/01/1",
+      "https://id.gs1.org/DBHKVAdpQgqrCg",
+      "urn:epc:id:sgtin:4012345.011111.9876",
+    ])
+      expect(looksLikeDigitalLink(uri), uri).toBe(false);
   });
 });
 

@@ -1,22 +1,17 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { checkGrammar } from "../../src/identifiers/digital-link.js";
 import {
+  checkDigit,
   compressDigitalLink,
   encodeDigitalLinkValue,
   formatDigitalLink,
   IdentifierError,
   parseDigitalLink,
 } from "../../src/index.js";
+import { thrown } from "./support/errors.js";
 
-function errorOf(fn: () => unknown): IdentifierError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof IdentifierError) return e;
-    throw e;
-  }
-  throw new Error("expected an IdentifierError");
-}
+const errorOf = (fn: () => unknown) => thrown(fn, IdentifierError);
 
 const AI82 = `!"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz`;
 
@@ -202,7 +197,9 @@ describe("formatDigitalLink", () => {
           qualifiers: [{ ai: "21", value: serial }],
         });
         expect(uri).toBe(`https://id.gs1.org/01/09780345418913/21/${encodeDigitalLinkValue(serial)}`);
-        expect(parseDigitalLink(uri).qualifiers).toEqual([{ ai: "21", value: serial }]);
+        const dl = parseDigitalLink(uri);
+        expect(dl.qualifiers).toEqual([{ ai: "21", value: serial }]);
+        checkGrammar([dl.primaryKey, ...dl.qualifiers], [], uri);
       }),
       { numRuns: 200 },
     );
@@ -220,5 +217,71 @@ describe("formatDigitalLink", () => {
     ]) {
       expect(errorOf(() => formatDigitalLink(id, base)).code).toBe("ID_BASE_URI");
     }
+  });
+});
+
+describe("the DL grammar is not needed for a path of known AIs", () => {
+  // parseDigitalLink runs digital-link.js's grammar only with a query string (or an AI whose format
+  // ai.ts does not hold): what our own path checks accept, the grammar must accept too.
+  const chars = (set: string, min: number, max: number) =>
+    fc.string({ unit: fc.constantFrom(...set), minLength: min, maxLength: max });
+  const DIGITS = "0123456789";
+  const X = `${AI82}#~ `; // set 82 and a few characters outside it
+  const key = (n: number) => chars(DIGITS, n - 1, n - 1).map((d) => d + checkDigit(d));
+  const withCd = (lead: string, n: number) => key(n).map((k) => lead + k);
+  const q = (ai: string, value: fc.Arbitrary<string>) =>
+    value.map((v) => `/${ai}/${encodeDigitalLinkValue(v)}`);
+  const opt = (path: fc.Arbitrary<string>) => fc.oneof(fc.constant(""), path);
+  const paths = fc.oneof(
+    fc
+      .tuple(
+        key(14),
+        opt(q("22", chars(X, 0, 21))),
+        opt(q("10", chars(X, 0, 21))),
+        opt(q("21", chars(X, 0, 21))),
+      )
+      .map(([k, ...qs]) => `/01/${k}${qs.join("")}`),
+    fc.tuple(key(14), q("235", chars(X, 1, 29))).map(([k, tpx]) => `/01/${k}${tpx}`),
+    key(18).map((k) => `/00/${k}`),
+    fc.tuple(key(13), opt(q("254", chars(X, 1, 21)))).map(([k, ext]) => `/414/${k}${ext}`),
+    fc
+      .tuple(fc.constantFrom("414", "417", "8004"), key(13), chars(X, 4, 4))
+      .map(([ai, k, uic]) => `/${ai}/${k}/7040/${encodeDigitalLinkValue(uic)}`),
+    fc.tuple(withCd("0", 14), chars(X, 0, 17)).map(([k, s]) => `/8003/${k}${encodeDigitalLinkValue(s)}`),
+    fc.tuple(key(13), chars(X, 0, 18)).map(([k, s]) => `/253/${k}${encodeDigitalLinkValue(s)}`),
+    fc.tuple(key(13), chars(DIGITS, 0, 13)).map(([k, s]) => `/255/${k}${s}`),
+    fc
+      .tuple(fc.constantFrom("401", "8004"), chars(DIGITS, 6, 6), chars(X, 0, 25))
+      .map(([ai, g, s]) => `/${ai}/${g}${encodeDigitalLinkValue(s)}`),
+    key(17).map((k) => `/402/${k}`),
+    fc
+      .tuple(key(14), chars(DIGITS, 4, 4), opt(q("21", chars(X, 1, 21))))
+      .map(([k, pt, s]) => `/8006/${k}${pt}${s}`),
+    fc
+      .tuple(chars("0123456789ABCXYZ#-/", 1, 31), opt(q("8011", chars(DIGITS, 1, 13))))
+      .map(([c, s]) => `/8010/${encodeDigitalLinkValue(c)}${s}`),
+    fc
+      .tuple(fc.constantFrom("8017", "8018"), key(18), opt(q("8019", chars(DIGITS, 1, 11))))
+      .map(([ai, k, s]) => `/${ai}/${k}${s}`),
+  );
+
+  it("whatever parseDigitalLink accepts on a path, the grammar accepts (property)", () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(fc.constantFrom("https://id.gs1.org", "https://example.com/p"), paths, (host, path) => {
+        const uri = host + path;
+        let dl: ReturnType<typeof parseDigitalLink>;
+        try {
+          dl = parseDigitalLink(uri);
+        } catch (e) {
+          if (e instanceof IdentifierError) return;
+          throw e;
+        }
+        accepted++;
+        checkGrammar([dl.primaryKey, ...dl.qualifiers], [], uri);
+      }),
+      { numRuns: 400 },
+    );
+    expect(accepted).toBeGreaterThan(100);
   });
 });

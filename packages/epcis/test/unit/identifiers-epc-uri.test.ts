@@ -1,16 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { encodeEpcComponent, IdentifierError, parseEpcUri } from "../../src/index.js";
+import { thrown } from "./support/errors.js";
 
-function errorOf(fn: () => unknown): IdentifierError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof IdentifierError) return e;
-    throw e;
-  }
-  throw new Error("expected an IdentifierError");
-}
+const errorOf = (fn: () => unknown) => thrown(fn, IdentifierError);
 
 /** All characters of the GS1 AI encodable character set 82. */
 export const AI82 = `!"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz`;

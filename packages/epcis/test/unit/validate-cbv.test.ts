@@ -312,22 +312,34 @@ describe("identifiers", () => {
       "urn:epc:id:upui:4012345.012345.AB12",
       "urn:epc:id:pgln:0614141.00777",
       "urn:epc:id:gid:95100000.12345.400",
+      // TDS 2.0: the last component of an SGTIN, SGLN, GRAI, GIAI … may itself contain dots
+      "urn:epc:id:sgtin:0614141.107346.A.1",
+      "urn:epc:id:sgln:0614141.07346.12.3",
+      "urn:epc:id:giai:4012345.A.B.C",
     ])
       expect(checkInstanceIdentifier(ok), ok).toBeUndefined();
     expect(checkInstanceIdentifier("urn:epc:id:sgtin:0614141.10734.2017")).toBe(
-      "company prefix and reference must have 13 digits together",
+      'is not a valid EPC URI (indicator digit and item reference has 6 digits with this GS1 Company Prefix length, got 5: "10734")',
     );
-    expect(checkInstanceIdentifier("urn:epc:id:sgtin:0614141.107346")).toBe("the serial is missing");
+    expect(checkInstanceIdentifier("urn:epc:id:sgtin:0614141.107346")).toBe(
+      'is not a valid EPC URI (expected 3 dot-separated components: "0614141.107346")',
+    );
     expect(checkInstanceIdentifier("urn:epc:id:sgtin:0614141.107346.a b")).toMatch(
-      /serial "a b" is not 1 to 20/,
+      /is not a valid EPC URI \(an EPC URI has printable ASCII characters only/,
     );
     expect(checkInstanceIdentifier("urn:epc:id:sscc:614.1234567890")).toMatch(
-      /company prefix "614" is not 6 to 12 digits/,
+      /GS1 Company Prefix in an EPC URI has 6 to 12 digits: "614"/,
     );
-    expect(checkInstanceIdentifier("urn:epc:id:foo:1.2")).toBe('"foo" is not an EPC scheme (TDS 2.0)');
+    expect(checkInstanceIdentifier("urn:epc:id:foo:1.2")).toMatch(
+      /^is not a valid EPC URI \("foo" is not an EPC scheme of TDS 2.0 \(sgtin, .*gid/,
+    );
     expect(checkInstanceIdentifier("urn:epc:tag:sgtin-96:3.0614141.107346.2017")).toMatch(
-      /is not an EPC pure identity URI/,
+      /use the pure identity URI urn:epc:id:/,
     );
+    // GS1 rules beyond the URI syntax: an ITIP piece is at most the total; a CPI serial has no leading zero
+    expect(checkInstanceIdentifier("urn:epc:id:itip:4012345.011111.03.02.987")).toMatch(/piece 3 of total 2/);
+    expect(checkInstanceIdentifier("urn:epc:id:cpi:0614141.ABC.0123")).toMatch(/without a leading zero/);
+    expect(checkInstanceIdentifier("urn:epc:id:gid:95100000.12345")).toMatch(/is not manager\.class\.serial/);
   });
 
   it("instance-level lists refuse classes; quantity lists refuse instances", () => {
@@ -340,9 +352,12 @@ describe("identifiers", () => {
     expect(checkClassIdentifier("urn:epc:class:lgtin:4012345.012345.998877")).toBeUndefined();
     expect(checkClassIdentifier("urn:epc:idpat:sgtin:4012345.012345.*")).toBeUndefined();
     expect(checkClassIdentifier("urn:epc:idpat:cpi:4012345.ABC.*")).toBeUndefined();
-    expect(checkClassIdentifier("urn:epc:idpat:sgtin:4012345.*.5")).toMatch(/EPC pattern must end with/);
-    expect(checkClassIdentifier("urn:epc:idpat:sgtin:4012345.*.*")).toBeUndefined();
-    expect(checkClassIdentifier("urn:epc:idpat:sgtin:*.01234A.*")).toMatch(/is not an EPC pattern/);
+    // A class-level pattern fixes every component but the last (CBV 2.0 class-level identifiers):
+    // `4012345.*.*` is a TDS pattern over all of a company's GTINs, not one class.
+    const notAClass = /a class-level ID pattern fixes every component but the last, which is \*/;
+    expect(checkClassIdentifier("urn:epc:idpat:sgtin:4012345.*.5")).toMatch(notAClass);
+    expect(checkClassIdentifier("urn:epc:idpat:sgtin:4012345.*.*")).toMatch(notAClass);
+    expect(checkClassIdentifier("urn:epc:idpat:sgtin:*.01234A.*")).toMatch(notAClass);
     expect(checkClassIdentifier("https://id.gs1.org/01/09521141012345")).toBeUndefined();
     expect(checkClassIdentifier("https://id.gs1.org/01/09521141012345/10/LOT1")).toBeUndefined();
     expect(checkClassIdentifier("urn:epc:id:sgtin:0614141.107346.2017")).toMatch(/is an instance-level EPC/);
@@ -362,34 +377,46 @@ describe("identifiers", () => {
       /check digit of AI \(414\)/,
     );
     expect(checkInstanceIdentifier("https://id.gs1.org/01/123/21/x")).toBe(
-      'is not a valid GS1 Digital Link URI (AI (01) GTIN "123" needs 14 digits)',
+      'is not a valid GS1 Digital Link URI (AI (01) GTIN has 14 digits, got 3 characters: "123")',
     );
     expect(checkInstanceIdentifier("https://id.gs1.org/01/09521141012345/21/2017/10/L1")).toBe(
-      "is not a valid GS1 Digital Link URI (key qualifier AI (10) is out of order (GS1 Digital Link: 22, 10, 21, 235))",
+      'is not a valid GS1 Digital Link URI (key qualifiers of AI (01) must appear in the order 22/10/21 or 235: "21/10")',
     );
     expect(checkInstanceIdentifier("https://id.gs1.org/01/09521141012345/17/251231")).toBe(
-      "is not a valid GS1 Digital Link URI (AI (17) is not a key qualifier of AI (01) GTIN)",
+      "is not a valid GS1 Digital Link URI (AI (17) is not a key qualifier of AI (01) (allowed: 22, 10, 21, 235))",
     );
     expect(checkInstanceIdentifier("https://id.gs1.org/01/09521141012345/21/123456789012345678901")).toBe(
-      'is not a valid GS1 Digital Link URI (AI (21) "123456789012345678901" is too long)',
+      'is not a valid GS1 Digital Link URI (AI (21) SERIAL has 1..20 characters of set 82, got 21 characters: "123456789012345678901")',
     );
     expect(checkInstanceIdentifier("https://id.gs1.org/01/09521141012345/21/A%2FB%25")).toBeUndefined();
     expect(checkInstanceIdentifier("https://id.gs1.org/01/09521141012345/21/%C3%A9")).toMatch(
-      /outside the GS1 character set/,
+      /escape %C3 is not a printable ASCII character/,
     );
     expect(checkInstanceIdentifier("https://id.gs1.org/01/09521141012345/235/TPX1")).toBeUndefined();
     expect(checkInstanceIdentifier("https://id.gs1.org/01/09521141012345/10/L1/235/TPX1")).toMatch(
-      /AI \(235\)/,
+      /order 22\/10\/21 or 235: "10\/235"/,
     );
     expect(
       checkInstanceIdentifier("https://id.gs1.org/01/09521141012345/21/1?17=251231&linkType=all"),
     ).toBeUndefined();
+    // data attributes are checked by the GS1 Digital Link grammar (17 is a date YYMMDD)
+    expect(checkInstanceIdentifier("https://id.gs1.org/01/09521141012345/21/1?17=2512")).toMatch(
+      /refused by the GS1 Digital Link grammar at "\?17=2512"/,
+    );
+    // DL 1.0 short names are Digital Links too
+    expect(checkInstanceIdentifier("https://example.com/gtin/09521141012345/ser/2017")).toBeUndefined();
+    expect(checkInstanceIdentifier("https://example.com/gtin/09521141012346/ser/2017")).toMatch(
+      /check digit/,
+    );
     expect(checkInstanceIdentifier("https://id.gs1.org/8004/4000001111")).toBeUndefined();
     expect(checkInstanceIdentifier("https://id.gs1.org/414/4012345000115/254/A1")).toBeUndefined();
     expect(checkInstanceIdentifier("https://id.gs1.org/8003/04012345000078ABC")).toBeUndefined();
     expect(checkClassIdentifier("https://id.gs1.org/8003/04012345000078")).toBeUndefined();
-    expect(checkInstanceIdentifier("https://id.gs1.org/about")).toMatch(/no GS1 primary key path/);
+    expect(checkInstanceIdentifier("https://id.gs1.org/about")).toMatch(/no GS1 primary key/);
     expect(checkInstanceIdentifier("https://example.com/pallets/17")).toBeUndefined();
+    // a key-like segment not followed by a key value is a private URI, not a broken Digital Link
+    expect(checkIdentifierSyntax("http://www.w3.org/2000/01/rdf-schema#")).toBeUndefined();
+    expect(checkIdentifierSyntax("https://example.com/party/acme")).toBeUndefined();
     expect(checkInstanceIdentifier("urn:uuid:6926712e-599f-4c4e-b6e9-8dd888c906bd")).toBeUndefined();
   });
 
@@ -405,7 +432,7 @@ describe("identifiers", () => {
       /^quantityList\[0\]\.epcClass: "urn:epc:id:sgtin:0614141.107346.2017" is an instance-level EPC/,
     );
     expect(only(objectEvent({ readPoint: { id: "urn:epc:id:sgln:0614141.0734.1234" } }))).toMatch(
-      /^readPoint\.id: "urn:epc:id:sgln:0614141.0734.1234" company prefix and reference must have 12 digits together/,
+      /^readPoint\.id: "urn:epc:id:sgln:0614141.0734.1234" is not a valid EPC URI \(location reference has 5 digits with this GS1 Company Prefix length, got 4: "0734"\)$/,
     );
     expect(
       only(objectEvent({ sourceList: [{ type: "location", source: "urn:epc:id:sgln:1.2.3" }] })),
