@@ -75,7 +75,7 @@ export class LocalNodeService implements NodeService {
       nextSequence: this.app.nextSequence,
       isCommitted: (hash: string) => this.store.getTxLocation(hash) !== undefined,
       checkCall: (module: string, method: string, args: unknown) =>
-        void this.app.registry.method(module, method, args),
+        this.app.registry.admit(module, method, args),
     };
     const reject = (e: unknown, hash?: string): SubmitOutcome => {
       const error =

@@ -39,6 +39,12 @@ export interface GenesisContext {
 export interface MethodDefinition {
   readonly args: TSchema;
   readonly description: string;
+  /**
+   * Checks that need no chain state (parsing, validating a document), run at admission so a
+   * transaction that can never succeed does not enter the mempool. Must be a pure function of
+   * the arguments; a module may cache its work for `execute`, which still runs every check.
+   */
+  precheck?(args: unknown): void;
   /** Throws a WeftError to fail the transaction; nothing it wrote is kept then. */
   execute(ctx: TxContext, args: unknown): void;
 }
@@ -67,6 +73,7 @@ export interface Module {
 export function defineMethod<S extends TSchema>(def: {
   args: S;
   description: string;
+  precheck?(args: Static<S>): void;
   execute(ctx: TxContext, args: Static<S>): void;
 }): MethodDefinition {
   return def as MethodDefinition;

@@ -42,6 +42,11 @@ export class ModuleRegistry {
     return def;
   }
 
+  /** Admission: the call resolves, its arguments fit the schema, and its stateless precheck passes. */
+  admit(module: string, method: string, args: unknown): void {
+    this.method(module, method, args).precheck?.(args);
+  }
+
   query(module: string, name: string, params: unknown): QueryDefinition {
     const m = this.module(module);
     const def = Object.hasOwn(m.queries, name) ? m.queries[name] : undefined;
