@@ -76,6 +76,8 @@ export class CaptureJobs {
   private unsubscribe: () => void = () => {};
   private sweeper: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Submissions and writes under way: `stop` waits for them so nothing touches a closed store. */
+  private readonly busy = new Set<Promise<unknown>>();
 
   constructor(private readonly deps: CaptureJobsDeps) {}
 
@@ -89,10 +91,27 @@ export class CaptureJobs {
     }
   }
 
-  stop(): void {
+  /**
+   * Stops tracking and waits for submissions under way to be recorded. Jobs still running stay
+   * `running` in the repository; the next start resumes them.
+   */
+  async stop(): Promise<void> {
     this.stopped = true;
     this.unsubscribe();
     if (this.sweeper) clearInterval(this.sweeper);
+    await Promise.allSettled([...this.busy]);
+  }
+
+  /** Runs `work` unless stopping; `stop` waits for it. */
+  private async step<T>(work: () => Promise<T>): Promise<T | undefined> {
+    if (this.stopped) return undefined;
+    const p = work();
+    this.busy.add(p);
+    try {
+      return await p;
+    } finally {
+      this.busy.delete(p);
+    }
   }
 
   isInFlight(eventId: string): boolean {
@@ -137,9 +156,10 @@ export class CaptureJobs {
     await this.save(job);
     await this.prune();
     void this.run(job, plan.chunks).catch((e: unknown) => {
+      if (this.stopped) return;
       this.deps.log.error({ err: e, captureID: job.captureID }, "capture job failed unexpectedly");
       this.fail(job, "ImplementationException", 500, "the capture job stopped on an internal error");
-      void this.finish(job);
+      void this.finish(job).catch(() => {});
     });
     return job;
   }
@@ -170,25 +190,29 @@ export class CaptureJobs {
         this.cancelFrom(job, i);
         break;
       }
-      const submission = await this.deps.submit(chunk.document);
-      if (!submission.accepted) {
-        this.txFailed(job, tx, errorOf(submission.error));
+      const submitted = await this.step(async () => {
+        const submission = await this.deps.submit(chunk.document);
+        if (submission.accepted) {
+          tx.hash = submission.hash;
+          tx.status = "pending";
+        } else this.txFailed(job, tx, errorOf(submission.error));
         await this.save(job);
+        return submission.accepted;
+      });
+      if (submitted === undefined) return;
+      if (!submitted) {
         if (job.captureErrorBehaviour === "rollback") {
           this.cancelFrom(job, i + 1);
           break;
         }
         continue;
       }
-      tx.hash = submission.hash;
-      tx.status = "pending";
-      await this.save(job);
       const wait = this.track(job, tx);
       if (job.captureErrorBehaviour === "rollback") await wait;
       else waits.push(wait);
     }
     await Promise.all(waits);
-    await this.finish(job);
+    if (!this.stopped) await this.finish(job);
   }
 
   /** Resolves when the transaction is committed or known failed; updates the job. */
@@ -198,6 +222,7 @@ export class CaptureJobs {
       this.txWaiters.set(hash, resolve);
       this.sweepOne(hash);
     }).then(async (outcome) => {
+      if (this.stopped) return;
       if (outcome.status === "committed") {
         tx.status = "committed";
         if (outcome.height !== undefined) tx.height = outcome.height;
@@ -275,7 +300,7 @@ export class CaptureJobs {
           "the node restarted before every transaction of this capture was submitted; the rest were not captured",
       });
     }
-    void Promise.all(waits).then(() => this.finish(job));
+    void Promise.all(waits).then(() => (this.stopped ? undefined : this.finish(job)));
   }
 
   private onNodeEvent(event: NodeEvent): void {
@@ -301,7 +326,7 @@ export class CaptureJobs {
   /** Settles a tracked transaction that was committed meanwhile or left the mempool uncommitted. */
   private sweepOne(hash: string): void {
     const waiter = this.txWaiters.get(hash);
-    if (!waiter) return;
+    if (!waiter || this.stopped) return;
     let status: ReturnType<NodeService["getTx"]>;
     try {
       status = this.deps.service.getTx(hash);
@@ -330,6 +355,7 @@ export class CaptureJobs {
   }
 
   private async save(job: CaptureJob): Promise<void> {
+    if (this.stopped && this.busy.size === 0) return;
     await this.deps.jobs.put(job.captureID, job);
   }
 

@@ -77,9 +77,9 @@ export class EpcisRuntime {
     this.subscriptions.start();
   }
 
-  stop(): void {
-    this.jobs.stop();
+  async stop(): Promise<void> {
     this.subscriptions.stop();
+    await this.jobs.stop();
   }
 
   /** Checks a capture document against everything (see `planCapture`) without submitting anything. */
