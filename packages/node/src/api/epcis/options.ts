@@ -1,3 +1,4 @@
+import { isValidGln } from "@weft/epcis";
 import { NodeError } from "../../errors.js";
 import { defaultVerifyOptions, resolveVerifyOptions, type VerifyOptions } from "../../verify/options.js";
 
@@ -103,8 +104,10 @@ export function resolveEpcisApiOptions(
   if (typeof resolved.pipUrlTemplate !== "string" || !/^https?:\/\//.test(resolved.pipUrlTemplate)) {
     throw badConfig("epcis.pipUrlTemplate must be an http(s) URL template");
   }
-  if (resolved.responderGln !== "" && !/^\d{13}$/.test(resolved.responderGln)) {
-    throw badConfig("epcis.responderGln must be a 13-digit GLN");
+  if (resolved.responderGln !== "" && !isValidGln(resolved.responderGln)) {
+    throw badConfig(
+      `epcis.responderGln must be a GLN (13 digits, valid check digit), not ${resolved.responderGln}`,
+    );
   }
   return resolved;
 }

@@ -468,18 +468,20 @@ export class Subscriptions {
     }
     if (candidates.length === 0) return [];
     const { eventCountLimit: _limit, orderBy: _orderBy, orderDirection: _direction, ...filters } = query;
-    const ids = candidates.map((e) => e.eventId);
-    const found = new Set<string>();
+    // An error declaration has the id of the event it declares erroneous: events are told apart by
+    // their log position.
+    const ids = [...new Set(candidates.map((e) => e.eventId))];
+    const found = new Set<number>();
     let cursor: string | undefined;
     do {
       const page = this.deps.trace.queryEvents(
         { ...filters, EQ_eventID: ids },
-        { perPage: ids.length, ...(cursor ? { cursor } : {}) },
+        { perPage: Math.min(10_000, ids.length * 2), ...(cursor ? { cursor } : {}) },
       );
-      for (const e of page.events) found.add(e.eventId);
+      for (const e of page.events) found.add(e.logIndex);
       cursor = page.nextCursor;
     } while (cursor);
-    return candidates.filter((e) => found.has(e.eventId));
+    return candidates.filter((e) => found.has(e.logIndex));
   }
 
   /**
