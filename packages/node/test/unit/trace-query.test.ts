@@ -8,10 +8,10 @@ import { createTraceChain, type TraceChain } from "../support/epcis-chain.js";
 
 /**
  * Every SimpleEventQuery parameter against a labelled dataset (one document per block, so
- * recordTime order is label order), with the exact events expected. Run twice: with the default
- * planner (selective postings collected and sorted) and with collecting disabled (a condition's
- * postings walked in order, or the global eventTime / recordTime indexes, every condition checked
- * per event).
+ * recordTime order is label order), with the exact events expected. Run with the default planner
+ * (selective postings collected and sorted), with collecting disabled (a condition's postings
+ * walked in order, or the global eventTime / recordTime indexes, every condition checked per
+ * event), and with EPC-pattern / WD_ prefixes left unexpanded (checked on the stored event).
  */
 describe("trace SimpleEventQuery", () => {
   let t: TraceChain;
@@ -197,13 +197,12 @@ describe("trace SimpleEventQuery", () => {
     reader.queryEvents(q, { perPage: 100 }).events.map((e) => labelOf.get(e.logIndex));
 
   describe.each([
-    ["collect and sort", undefined],
-    ["streams and scans (nothing collected)", 0],
-  ])("planner: %s", (_name, collectCap) => {
-    const reader = () =>
-      collectCap === undefined
-        ? t.reader
-        : new LmdbTraceReader(t.indexer, { collectCap: collectCap as number });
+    ["collect and sort", {}],
+    ["streams and scans (nothing collected)", { collectCap: 0 }],
+    ["prefixes kept as prefixes (patterns, WD_)", { expandPrefixMax: 0 }],
+    ["prefixes kept, nothing collected", { collectCap: 0, expandPrefixMax: 0 }],
+  ])("planner: %s", (_name, tuning) => {
+    const reader = () => new LmdbTraceReader(t.indexer, tuning);
     it.each(cases)("%s", (_label, query, expected) => {
       expect(labels(reader(), query())).toEqual(expected());
     });

@@ -36,7 +36,9 @@ import {
 import { storedEventOf } from "./indexer.js";
 
 /** Largest driver posting list that is collected and sorted in memory. */
-export const COLLECT_CAP = 20_000;
+export const COLLECT_CAP = 5_000;
+/** A prefix with fewer distinct values than this is replaced by them (exact postings). */
+const EXPAND_PREFIX_MAX = 256;
 /** Largest list collected when only prefix conditions (patterns, WD_) could drive the query. */
 export const PREFIX_COLLECT_CAP = 500_000;
 export const MAX_PER_PAGE = 10_000;
@@ -280,9 +282,13 @@ export class EventQuery {
     private readonly dbs: TraceDbs,
     /** One past the highest indexed seq. */
     private readonly nextSeq: () => number,
-    /** Largest driver posting list collected in memory (tests lower it to exercise the ordered scans). */
-    private readonly collectCap = COLLECT_CAP,
+    /** Tests lower these to exercise every plan. */
+    private readonly tuning: { collectCap?: number; expandPrefixMax?: number } = {},
   ) {}
+
+  private get collectCap(): number {
+    return this.tuning.collectCap ?? COLLECT_CAP;
+  }
 
   run(q: SimpleEventQuery, page: { perPage: number; cursor?: string }): EventPage {
     if (!Number.isInteger(page.perPage) || page.perPage < 1 || page.perPage > MAX_PER_PAGE)
@@ -303,7 +309,7 @@ export class EventQuery {
       seqLo: this.seqAt(time(q.GE_recordTime, "GE_recordTime", MIN_T), hw),
       seqHi: Math.min(hw, this.seqAt(time(q.LT_recordTime, "LT_recordTime", MAX_T), hw)),
     };
-    const conds = conditions(q);
+    const conds = conditions(q).map((c) => this.expandPrefixes(c));
     const after: Position | undefined = cursor ? { t: cursor.p[0], s: cursor.p[1] } : undefined;
     const found: { pos: Position; row: EventRow }[] = [];
     if (limit > 0 && bounds.seqLo < bounds.seqHi && bounds.etLo < bounds.etHi) {
@@ -335,6 +341,46 @@ export class EventQuery {
     if (!more) return { events };
     const lastPos = (found[limit - 1] as { pos: Position }).pos;
     return { events, nextCursor: encodeCursor({ v: 1, f, hw, n: total, p: [lastPos.t, lastPos.s] }) };
+  }
+
+  /**
+   * Replaces a prefix alternative by the distinct values under it when there are few (a site's
+   * SGLN extensions): found by skip-scanning the postings (one seek per value), so the condition
+   * becomes exact and can be point-checked or walked in order.
+   */
+  private expandPrefixes(c: Cond): Cond {
+    if (c.alts.every((a) => a.value !== undefined)) return c;
+    const alts: Alt[] = [];
+    const seen = new Set<string>();
+    const max = this.tuning.expandPrefixMax ?? EXPAND_PREFIX_MAX;
+    for (const alt of c.alts) {
+      if (alt.value !== undefined) {
+        if (!seen.has(`${alt.kind} ${alt.value}`)) alts.push(alt);
+        seen.add(`${alt.kind} ${alt.value}`);
+        continue;
+      }
+      const prefix = alt.prefix as string;
+      const values: string[] = [];
+      let start: Key = [alt.kind, prefix];
+      for (;;) {
+        let next: string | undefined;
+        for (const key of this.dbs.index.getKeys({ start, end: [alt.kind, `${prefix}${HIGH}`], limit: 1 }))
+          next = key[1] as string;
+        if (next === undefined || values.length >= max) break;
+        values.push(next);
+        start = [alt.kind, next, HIGH];
+      }
+      if (values.length >= max) {
+        alts.push(alt);
+        continue;
+      }
+      for (const value of values) {
+        if (seen.has(`${alt.kind} ${value}`)) continue;
+        seen.add(`${alt.kind} ${value}`);
+        alts.push({ kind: alt.kind, value });
+      }
+    }
+    return { ...c, alts };
   }
 
   /** The first seq committed at or after `ms` (record time), or `hw` when none. */

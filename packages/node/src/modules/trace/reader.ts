@@ -25,10 +25,11 @@ export class LmdbTraceReader implements TraceReaderWithLinks {
 
   constructor(
     private readonly indexer: TraceIndexer,
-    options: { collectCap?: number } = {},
+    /** Query planner limits (tests lower them to exercise every plan). */
+    options: { collectCap?: number; expandPrefixMax?: number } = {},
   ) {
     this.dbs = indexer.dbs;
-    this.query = new EventQuery(this.dbs, () => indexer.nextSeq(), options.collectCap);
+    this.query = new EventQuery(this.dbs, () => indexer.nextSeq(), options);
   }
 
   /** Positions of the events posted under (kind, value), in seq order. */
