@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { addressOf, type Genesis, genesisHash, type KeyPair, type SignedVote, signTx } from "@weft/core";
+import { addressOf, type Genesis, genesisHash, type KeyPair, type SignedVote } from "@weft/core";
 import { createP2PHost, type NetworkConfig, type P2PHost, type TlsIdentity } from "@weft/p2p";
 import type { FastifyInstance } from "fastify";
 import { type Logger, pino } from "pino";
@@ -8,6 +8,7 @@ import { Application } from "./app/application.js";
 import { buildGenesisState } from "./app/genesis-state.js";
 import type { Module } from "./app/module.js";
 import { ModuleRegistry } from "./app/registry.js";
+import { TxSubmitter } from "./app/tx-submitter.js";
 import { BftDriver } from "./consensus/bft-driver.js";
 import type { WalRecordOf } from "./consensus/bft-ports.js";
 import { PrivValidator } from "./consensus/privval.js";
@@ -24,6 +25,9 @@ import { LmdbTraceReader, TraceIndexer } from "./modules/trace/reader.js";
 import { type NodeOptions, type NodeOptionsInput, resolveNodeOptions } from "./options.js";
 import { LocalNodeService } from "./service-impl.js";
 import { ChainStore } from "./storage/chain-store.js";
+
+/** Blocks a transaction signed by the node itself stays valid (then it expires from the mempool). */
+const OWN_TX_LIFETIME_BLOCKS = 1_000;
 
 export interface WeftNode {
   readonly options: NodeOptions;
@@ -86,11 +90,14 @@ export async function createNode(params: CreateNodeParams): Promise<WeftNode> {
   traceIndexer.start(app).catch(() => {});
   const verifier = new SignatureVerifier(options.mempool.verifyThreads);
   const service = new LocalNodeService(genesis, app, store, metrics, log, verifier);
+  // The node's own transactions (EPCIS captures through its API, double-sign evidence): one
+  // submitter per key, so their sequence numbers never clash.
+  const submitter = new TxSubmitter(service, validatorKey, OWN_TX_LIFETIME_BLOCKS);
   const engine = resolveEngine(options.consensus.engine, params.network);
   let bft: { driver: BftDriver; host: P2PHost; gossip: MempoolGossip; closeWal(): void } | undefined;
   let solo: SoloDriver | undefined;
   if (engine === "tendermint") {
-    bft = createBft(params, options, app, service, metrics, log, store);
+    bft = createBft(submitter, params, options, app, service, metrics, log, store);
     const { driver, gossip, host } = bft;
     service.consensusStatus = () =>
       driver.status(host.stats().peers.map((p) => ({ id: p.id, connected: p.connected })));
@@ -129,6 +136,7 @@ export async function createNode(params: CreateNodeParams): Promise<WeftNode> {
         epcis: {
           trace: node.trace,
           captureKey: validatorKey,
+          submitter,
           openRepository: (name) => store.openRepository(name),
         },
       });
@@ -192,6 +200,7 @@ function resolveEngine(
 
 /** The BFT engine with its WAL, double-sign guard, mutual-TLS host, block sync and gossip. */
 function createBft(
+  submitter: TxSubmitter,
   params: CreateNodeParams,
   options: NodeOptions,
   app: Application,
@@ -214,25 +223,10 @@ function createBft(
   const consensusDir = join(options.storage.dataDir, "consensus");
   const { records, wal } = openWal(join(consensusDir, "wal"), log.child({ module: "wal" }));
   const self = addressOf(validatorKey);
-  let evidenceSequence = 0;
   const reportEquivocation = (a: SignedVote, b: SignedVote) => {
-    const height = app.lastCommitted().height;
-    evidenceSequence = Math.max(evidenceSequence, app.nextSequence(self));
-    const tx = signTx(
-      {
-        chainId: genesis.chainId,
-        signer: { alg: validatorKey.alg, publicKey: validatorKey.publicKey },
-        sequence: evidenceSequence++,
-        expiresAt: height + 1_000,
-        module: "evidence",
-        method: "submit",
-        args: { a: { ...a }, b: { ...b } },
-      },
-      validatorKey,
-    );
-    service.submitTxs([tx]).then(
-      ([outcome]) => {
-        if (!outcome?.accepted) log.warn({ error: outcome?.error?.message }, "evidence transaction refused");
+    submitter.submit("evidence", "submit", { a: { ...a }, b: { ...b } }).then(
+      (outcome) => {
+        if (!outcome.accepted) log.warn({ error: outcome.error.message }, "evidence transaction refused");
       },
       (e: unknown) => log.error({ err: e }, "submitting evidence failed"),
     );

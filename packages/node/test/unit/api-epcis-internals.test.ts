@@ -11,7 +11,7 @@ import {
 } from "../../src/api/epcis/query-params.js";
 import { documentLayout, documentWithEvents, eventText } from "../../src/api/epcis/raw-json.js";
 import { compileSchedule, nextRun } from "../../src/api/epcis/schedule.js";
-import { TxSubmitter } from "../../src/api/epcis/submitter.js";
+import { TxSubmitter } from "../../src/app/tx-submitter.js";
 import { signBody, verifySignature } from "../../src/api/epcis/webhook.js";
 import { createApiServer } from "../../src/api/server.js";
 import { createMetrics } from "../../src/metrics/metrics.js";

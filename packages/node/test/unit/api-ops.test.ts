@@ -17,6 +17,28 @@ const ROUTES = [
   ["get", "/v1/events"],
   ["get", "/healthz"],
   ["get", "/metrics"],
+  // EPCIS 2.0 REST binding, GS1 Digital Link resolver, item verification
+  ["post", "/epcis/capture"],
+  ["get", "/epcis/capture/{captureID}"],
+  ["post", "/epcis/events"],
+  ["get", "/epcis/events"],
+  ["get", "/epcis/events/{eventID}"],
+  ["post", "/epcis/queries"],
+  ["get", "/epcis/queries/{queryName}"],
+  ["get", "/epcis/queries/{queryName}/events"],
+  ["post", "/epcis/queries/{queryName}/subscriptions"],
+  ["get", "/epcis/queries/{queryName}/subscriptions/{subscriptionID}"],
+  ["get", "/01/{gtin}"],
+  ["get", "/01/{gtin}/21/{serial}"],
+  ["get", "/01/{gtin}/10/{lot}"],
+  ["get", "/01/{gtin}/10/{lot}/21/{serial}"],
+  ["get", "/00/{sscc}"],
+  ["get", "/414/{gln}"],
+  ["get", "/414/{gln}/254/{extension}"],
+  ["get", "/8004/{giai}"],
+  ["get", "/verify"],
+  ["post", "/verify"],
+  ["get", "/verify/scans"],
 ] as const;
 
 describe("health and metrics", () => {

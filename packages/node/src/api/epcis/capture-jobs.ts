@@ -2,10 +2,10 @@ import { randomBytes } from "node:crypto";
 import type { WeftError } from "@weft/core";
 import type { FastifyBaseLogger } from "fastify";
 import type { Database } from "lmdb";
+import type { Submission } from "../../app/tx-submitter.js";
 import type { NodeEvent, NodeService } from "../../service.js";
 import type { CaptureChunk, CaptureErrorBehaviour, CapturePlan, EventProblem } from "./capture-plan.js";
 import { problemBase } from "./capture-plan.js";
-import type { Submission } from "./submitter.js";
 
 export type CaptureTxStatus = "queued" | "pending" | "committed" | "failed" | "cancelled";
 

@@ -1,5 +1,6 @@
 import type { KeyPair } from "@weft/core";
 import type { Database, Key } from "lmdb";
+import type { TxSubmitter } from "../../app/tx-submitter.js";
 import type { TraceReader } from "../../modules/trace/api.js";
 import type { VerifyOptions } from "../../verify/options.js";
 import type { EpcisApiOptions } from "./options.js";
@@ -19,6 +20,8 @@ export interface EpcisDeps {
    * identities is a later issue).
    */
   captureKey: KeyPair;
+  /** The node's submitter for that key, shared with its other own transactions (evidence). */
+  submitter?: TxSubmitter;
   /** Node-local LMDB repositories (`ChainStore.openRepository`): capture jobs, queries, scans. */
   openRepository<V = unknown, K extends Key = Key>(name: string): Database<V, K>;
   /** Limits, resolver templates and verification thresholds (defaults: `defaultEpcisApiOptions`). */

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from "fastify";
+import { TxSubmitter } from "../../app/tx-submitter.js";
 import type { TraceReader } from "../../modules/trace/api.js";
 import { MAX_EVENTS_PER_TX } from "../../modules/trace/schema.js";
 import type { NodeService } from "../../service.js";
@@ -9,7 +10,6 @@ import { type CaptureErrorBehaviour, type CapturePlan, planCapture } from "./cap
 import type { EpcisDeps } from "./context.js";
 import { eventStateKeys, ledgerEventId } from "./event-id.js";
 import type { EpcisApiOptions } from "./options.js";
-import { TxSubmitter } from "./submitter.js";
 import { type NamedQuery, type StoredSubscription, Subscriptions } from "./subscriptions.js";
 
 /** Node-local repositories (LMDB, `x-<name>`; not part of the ledger). */
@@ -38,7 +38,8 @@ export class EpcisRuntime {
   ) {
     this.trace = deps.trace;
     this.now = deps.now ?? Date.now;
-    this.submitter = new TxSubmitter(service, deps.captureKey, options.captureTxLifetimeBlocks);
+    this.submitter =
+      deps.submitter ?? new TxSubmitter(service, deps.captureKey, options.captureTxLifetimeBlocks);
     this.jobs = new CaptureJobs({
       service,
       submit: (document) => this.submitter.submit("trace", "capture", { document }),

@@ -8,7 +8,7 @@ import {
   type TxBody,
   type WeftError,
 } from "@weft/core";
-import type { NodeService } from "../../service.js";
+import type { NodeService } from "../service.js";
 
 export type Submission =
   | { accepted: true; hash: string; tx: SignedTx }
@@ -22,8 +22,9 @@ const MAX_CLASH_RETRIES = 8;
  * Signs and submits the node's own transactions with one key, one at a time. Sequence numbers are
  * allocated from the committed next sequence, skipping those held by this submitter's transactions
  * still pending in the mempool and filling holes left by transactions that were dropped (expired),
- * so a refused or vanished transaction never leaves later ones stuck behind a gap. A clash with a
- * transaction the node signed elsewhere with the same key (evidence) is retried with the next number.
+ * so a refused or vanished transaction never leaves later ones stuck behind a gap. One submitter
+ * per node key serves every caller (EPCIS captures, double-sign evidence); a clash with a
+ * transaction signed with the key elsewhere is retried with the next number.
  */
 export class TxSubmitter {
   readonly address: string;
@@ -45,14 +46,14 @@ export class TxSubmitter {
     return canonicalBytes(body as unknown as CanonicalValue).length + 152;
   }
 
-  submit(module: string, method: string, args: Record<string, string | string[]>): Promise<Submission> {
+  submit(module: string, method: string, args: Record<string, CanonicalValue>): Promise<Submission> {
     const run = this.queue.then(() => this.submitNow(module, method, args));
     this.queue = run.catch(() => {});
     return run;
   }
 
   /** A body as this submitter would sign it (sequence 0): for measuring. */
-  draft(module: string, method: string, args: Record<string, string | string[]>): TxBody {
+  draft(module: string, method: string, args: Record<string, CanonicalValue>): TxBody {
     return {
       chainId: this.service.chainId,
       signer: { alg: this.key.alg, publicKey: this.key.publicKey },
@@ -67,7 +68,7 @@ export class TxSubmitter {
   private async submitNow(
     module: string,
     method: string,
-    args: Record<string, string | string[]>,
+    args: Record<string, CanonicalValue>,
   ): Promise<Submission> {
     const skip = new Set<number>();
     for (let attempt = 0; ; attempt++) {
