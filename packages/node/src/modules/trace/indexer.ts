@@ -95,8 +95,6 @@ export function storedEventOf(seq: number, row: EventRow): StoredEpcisEvent {
 export class TraceIndexer {
   readonly dbs: TraceDbs;
   private indexed = 0;
-  /** One past the highest indexed seq: new pages never see events at or above a query's first bound. */
-  private next = 0;
   private queue: Promise<void> = Promise.resolve();
   private live = false;
   private closed = false;
@@ -134,7 +132,9 @@ export class TraceIndexer {
 
   /** One past the highest indexed event position. */
   nextSeq(): number {
-    return this.next;
+    // From the committed index itself: exactly what a read can see now.
+    for (const seq of this.dbs.events.getKeys({ reverse: true, limit: 1 })) return seq + 1;
+    return 0;
   }
 
   /** Resolves once blocks up to `height` (default: the store's head) are indexed. */
@@ -164,9 +164,6 @@ export class TraceIndexer {
 
   private loadMarker(): void {
     this.indexed = (this.dbs.index.get(META_HEIGHT) as number | undefined) ?? 0;
-    let next = 0;
-    for (const seq of this.dbs.events.getKeys({ reverse: true, limit: 1 })) next = seq + 1;
-    this.next = next;
     this.declaredIds.clear();
     for (const key of this.dbs.index.getKeys({ start: ["decl"], end: ["decl", HIGH] }))
       this.declaredIds.add(key[1] as string);
@@ -178,7 +175,6 @@ export class TraceIndexer {
       for (const db of [events, index, edges, status] as const) db.clearSync();
     });
     this.indexed = 0;
-    this.next = 0;
     this.declaredIds.clear();
   }
 
@@ -239,7 +235,6 @@ export class TraceIndexer {
     const last = Math.max(upTo ?? 0, blocks.at(-1)?.height ?? 0);
     const hasEvents = blocks.some((b) => b.events.length > 0);
     const stored: StoredEpcisEvent[] = [];
-    let next = this.next;
     if (hasEvents) {
       await this.dbs.index.transaction(() => {
         const w = new BlockWriter(this.dbs, this.declaredIds);
@@ -250,7 +245,6 @@ export class TraceIndexer {
               const row = w.capture(ev);
               if (row === undefined) continue;
               first ??= ev.logIndex;
-              next = Math.max(next, ev.logIndex + 1);
               if (this.live) stored.push(storedEventOf(ev.logIndex, row));
             } else if (ev.type === EVENT_ANCHORED) {
               w.anchor(ev);
@@ -262,7 +256,6 @@ export class TraceIndexer {
       });
     }
     this.indexed = Math.max(this.indexed, last);
-    this.next = next;
     for (let i = this.waiters.length - 1; i >= 0; i--) {
       const waiter = this.waiters[i] as { height: number; resolve: () => void };
       if (waiter.height <= this.indexed) {
