@@ -1,6 +1,20 @@
-import { addressOf, type CanonicalValue, type KeyPair, type SignedTx, signTx, txHash } from "@weft/core";
+import {
+  addressOf,
+  type CanonicalValue,
+  decodeTx,
+  type KeyPair,
+  type SignedTx,
+  signTx,
+  txHash,
+} from "@weft/core";
 import { LmdbTraceReader, TraceIndexer } from "../../src/modules/trace/reader.js";
 import { createTestChain, type TestChain } from "./chain.js";
+
+export interface Outcome {
+  /** "ok" / "failed" (receipt), or "refused" at admission. */
+  status: string;
+  error?: { code: string; message: string };
+}
 
 /** A test chain with the trace indexer and reader attached. */
 export interface TraceChain {
@@ -10,15 +24,15 @@ export interface TraceChain {
   /** Signs a trace transaction with the signer's next sequence (several per block are fine). */
   tx(signer: KeyPair, method: string, args: Record<string, CanonicalValue>): SignedTx;
   /** Submits, commits one block, waits for the index; returns each transaction's receipt. */
-  commit(...txs: SignedTx[]): Promise<{ status: string; error?: { code: string; message: string } }[]>;
-  capture(
-    document: string,
-    signer?: KeyPair,
-  ): Promise<{ status: string; error?: { code: string; message: string } }>;
-  anchor(
-    eventIds: string[],
-    signer?: KeyPair,
-  ): Promise<{ status: string; error?: { code: string; message: string } }>;
+  commit(...txs: SignedTx[]): Promise<Outcome[]>;
+  /**
+   * Puts transactions into the mempool without admission checks (as a faulty proposer might include
+   * them), commits one block and returns the receipts: execution must refuse on its own.
+   */
+  force(...txs: SignedTx[]): Promise<Outcome[]>;
+  /** `status: "refused"` when admission refused it (nothing committed), else the receipt. */
+  capture(document: string, signer?: KeyPair): Promise<Outcome>;
+  anchor(eventIds: string[], signer?: KeyPair): Promise<Outcome>;
   /** Closes the indexer and the chain. */
   close(): Promise<void>;
 }
@@ -29,6 +43,25 @@ export async function createTraceChain(): Promise<TraceChain> {
   await indexer.start(chain.app);
   const reader = new LmdbTraceReader(indexer);
   const sequences = new Map<string, number>();
+  const committed = async (txs: SignedTx[]): Promise<Outcome[]> => {
+    await chain.produceBlock();
+    await indexer.whenIndexed();
+    return txs.map((t) => {
+      const receipt = chain.service.getTx(txHash(t))?.receipt;
+      if (!receipt) throw new Error("transaction not committed");
+      return { status: receipt.status, ...(receipt.error ? { error: receipt.error } : {}) };
+    });
+  };
+  /** Submits one transaction: refused at admission, or committed in its own block. */
+  const one = async (tx: SignedTx): Promise<Outcome> => {
+    const [o] = await chain.submit(tx);
+    if (o && !o.accepted) {
+      // Its sequence was not used.
+      sequences.set(addressOf(tx.body.signer), tx.body.sequence);
+      return { status: "refused", error: { code: o.error.code, message: o.error.message } };
+    }
+    return (await committed([tx]))[0] as Outcome;
+  };
   const tc: TraceChain = {
     chain,
     indexer,
@@ -53,21 +86,27 @@ export async function createTraceChain(): Promise<TraceChain> {
     async commit(...txs) {
       const outcomes = await chain.submit(...txs);
       for (const o of outcomes) if (!o.accepted) throw new Error(`not admitted: ${JSON.stringify(o.error)}`);
-      await chain.produceBlock();
-      await indexer.whenIndexed();
-      return txs.map((t) => {
-        const receipt = chain.service.getTx(txHash(t))?.receipt;
-        if (!receipt) throw new Error("transaction not committed");
-        return { status: receipt.status, ...(receipt.error ? { error: receipt.error } : {}) };
-      });
+      return committed(txs);
     },
-    async capture(document, signer = chain.alice) {
-      const [r] = await tc.commit(tc.tx(signer, "capture", { document }));
-      return r as { status: string };
+    async force(...txs) {
+      const maxTxBytes = chain.genesis.params.maxTxBytes;
+      for (const t of txs) {
+        chain.app.mempool.insert(decodeTx(t, maxTxBytes), {
+          chainId: chain.genesis.chainId,
+          height: chain.app.lastCommitted().height,
+          maxTxBytes,
+          nextSequence: chain.app.nextSequence,
+          isCommitted: () => false,
+          checkCall: () => {},
+        });
+      }
+      return committed(txs);
     },
-    async anchor(eventIds, signer = chain.alice) {
-      const [r] = await tc.commit(tc.tx(signer, "anchor", { eventIds }));
-      return r as { status: string };
+    capture(document, signer = chain.alice) {
+      return one(tc.tx(signer, "capture", { document }));
+    },
+    anchor(eventIds, signer = chain.alice) {
+      return one(tc.tx(signer, "anchor", { eventIds }));
     },
     async close() {
       await indexer.close();

@@ -101,7 +101,7 @@ export function prepareCapture(text: string, maxEvents: number): PreparedEvent[]
   if (events.length === 0) {
     throw new TraceError({ code: "TRACE_EMPTY_DOCUMENT", message: "epcisBody.eventList has no events" });
   }
-  return events.map(({ event }, index) => {
+  const out = events.map(({ event }, index): PreparedEvent => {
     const standalone = standaloneEvent(document["@context"], event as unknown as Record<string, unknown>);
     let eventId: string;
     try {
@@ -132,6 +132,22 @@ export function prepareCapture(text: string, maxEvents: number): PreparedEvent[]
       declaration: event.errorDeclaration !== undefined,
     };
   });
+  // The same event twice (an error declaration may sit beside the event it declares).
+  const seen = new Map<string, number>();
+  for (const ev of out) {
+    const slot = `${ev.hex}/${ev.declaration ? "declaration" : "event"}`;
+    const earlier = seen.get(slot);
+    if (earlier !== undefined) {
+      throw new TraceError({
+        code: "TRACE_DUPLICATE_IN_TX",
+        message: `events ${earlier} and ${ev.index} of the document are the same event (${ev.eventId})`,
+        eventIndex: ev.index,
+        eventId: ev.eventId,
+      });
+    }
+    seen.set(slot, ev.index);
+  }
+  return out;
 }
 
 function invalid(e: EpcisValidationError): TraceError {

@@ -21,26 +21,33 @@ export const TRACE_MODULE = "trace";
 export const EVENT_CAPTURED = "EventCaptured";
 export const EVENT_ANCHORED = "EventAnchored";
 
+/** Documents prepared at admission (`precheck`), reused by `execute`: same text, same result. */
+const PREPARED_CACHE = 1_024;
+const prepared = new Map<string, readonly PreparedEvent[]>();
+
+function prepare(document: string): readonly PreparedEvent[] {
+  const hit = prepared.get(document);
+  if (hit) return hit;
+  const events = prepareCapture(document, MAX_EVENTS_PER_TX);
+  if (prepared.size >= PREPARED_CACHE) prepared.delete(prepared.keys().next().value as string);
+  prepared.set(document, events);
+  return events;
+}
+
 const capture = defineMethod({
   description:
     "Capture the events of an EPCIS 2.0 capture document (all five event types, JSON or JSON-LD). Each event's ledger id is its CBV 2.0 event hash; the whole transaction is refused if any event is invalid or already captured. An event with errorDeclaration records a correction of the event with the same hash.",
   args: CaptureArgsSchema,
+  // Parsing, both validation layers and the hashes need no state: an invalid document never
+  // enters the mempool. Execution repeats them (a proposer may include anything); the cache makes
+  // that a lookup for documents this node admitted.
+  precheck(args) {
+    prepare(args.document);
+  },
   execute(ctx, args) {
-    const events = prepareCapture(args.document, MAX_EVENTS_PER_TX);
+    const events = prepare(args.document);
     const traces = new TraceStore(ctx.state);
-    const seen = new Map<string, number>();
     for (const ev of events) {
-      const slot = `${ev.hex}/${ev.declaration ? "declaration" : "event"}`;
-      const earlier = seen.get(slot);
-      if (earlier !== undefined) {
-        throw new TraceError({
-          code: "TRACE_DUPLICATE_IN_TX",
-          message: `events ${earlier} and ${ev.index} of the document are the same event (${ev.eventId})`,
-          eventIndex: ev.index,
-          eventId: ev.eventId,
-        });
-      }
-      seen.set(slot, ev.index);
       if (ev.declaration) declare(ctx, traces, ev);
       else record(ctx, traces, ev);
     }
