@@ -104,24 +104,35 @@ function emitCaptured(ctx: TxContext, ev: PreparedEvent, extra: Record<string, s
   });
 }
 
+/** Each id once in one `trace.anchor`. */
+function distinctIds(eventIds: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return eventIds.map((eventId, i) => {
+    const hex = eventIdHex(eventId) as string;
+    const earlier = seen.get(hex);
+    if (earlier !== undefined) {
+      throw new TraceError({
+        code: "TRACE_DUPLICATE_IN_TX",
+        message: `eventIds[${earlier}] and eventIds[${i}] are the same id ${eventId}`,
+        eventId,
+      });
+    }
+    seen.set(hex, i);
+    return hex;
+  });
+}
+
 const anchor = defineMethod({
   description:
     "Put only the CBV 2.0 hashes of events on chain (the organisation keeps the documents). A later trace.capture of a document with one of these hashes discloses it.",
   args: AnchorArgsSchema,
+  precheck(args) {
+    distinctIds(args.eventIds);
+  },
   execute(ctx, args) {
     const traces = new TraceStore(ctx.state);
-    const seen = new Map<string, number>();
-    args.eventIds.forEach((eventId, i) => {
-      const hex = eventIdHex(eventId) as string;
-      const earlier = seen.get(hex);
-      if (earlier !== undefined) {
-        throw new TraceError({
-          code: "TRACE_DUPLICATE_IN_TX",
-          message: `eventIds[${earlier}] and eventIds[${i}] are the same id ${eventId}`,
-          eventId,
-        });
-      }
-      seen.set(hex, i);
+    distinctIds(args.eventIds).forEach((hex, i) => {
+      const eventId = args.eventIds[i] as string;
       const existing = traces.event(hex);
       if (existing) {
         throw new TraceError({
