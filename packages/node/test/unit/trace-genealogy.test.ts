@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { ItemStatus, LineageEdge } from "../../src/modules/trace/api.js";
 import { prepareCapture } from "../../src/modules/trace/capture.js";
 import { MAX_EVENTS_PER_TX } from "../../src/modules/trace/schema.js";
-import { aggregationEvent, epcisDocument, G, garmentChain, K } from "../support/epcis.js";
+import { aggregationEvent, epcisDocument, G, garmentChain, K, objectEvent } from "../support/epcis.js";
 import { createTraceChain, type TraceChain } from "../support/epcis-chain.js";
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -226,5 +226,55 @@ describe("trace genealogy: corrections and cycles", () => {
     ]);
     expect(lin.edges).toHaveLength(2);
     expect(t.reader.itemStatus(G.carton1)?.parent).toBe(K.carton2);
+  });
+
+  it("item status: persistent dispositions, custodian, and events captured late (out of eventTime order)", async () => {
+    const at = (iso: string) => ({ eventTime: iso });
+    expect(
+      await t.capture(
+        epcisDocument([
+          objectEvent({
+            ...at("2024-05-01T10:00:00.000Z"),
+            epcList: [G.jacket(7)],
+            bizStep: "inspecting",
+            disposition: "conformant",
+            persistentDisposition: { set: ["completeness_verified", "conformant"] },
+          }),
+          objectEvent({
+            ...at("2024-05-02T10:00:00.000Z"),
+            epcList: [G.jacket(7)],
+            bizStep: "shipping",
+            disposition: "in_transit",
+            persistentDisposition: { unset: ["conformant"] },
+            destinationList: [
+              { type: "urn:epcglobal:cbv:sdt:owning_party", destination: G.retailer },
+              { type: "possessing_party", destination: G.carrier },
+            ],
+          }),
+        ]),
+      ),
+    ).toEqual({ status: "ok" });
+    // Captured later, but it happened before: it does not override the newer status.
+    expect(
+      await t.capture(
+        epcisDocument([
+          objectEvent({
+            ...at("2024-04-30T10:00:00.000Z"),
+            epcList: [G.jacket(7)],
+            bizStep: "storing",
+            disposition: "sellable_accessible",
+            bizLocation: { id: G.factory },
+          }),
+        ]),
+      ),
+    ).toEqual({ status: "ok" });
+    const status = t.reader.itemStatus(G.jacket(7));
+    expect(status).toMatchObject({
+      disposition: "in_transit",
+      persistentDispositions: ["completeness_verified"],
+      custodian: { owningParty: K.retailer, possessingParty: K.carrier },
+      bizLocation: K.factory,
+      lastEvent: { eventTime: "2024-05-02T10:00:00.000Z", bizStep: "shipping", disposition: "in_transit" },
+    });
   });
 });
