@@ -39,6 +39,9 @@ const ROUTES = [
   ["get", "/verify"],
   ["post", "/verify"],
   ["get", "/verify/scans"],
+  ["get", "/trace/lineage"],
+  ["get", "/trace/recall"],
+  ["get", "/trace/status"],
 ] as const;
 
 describe("health and metrics", () => {

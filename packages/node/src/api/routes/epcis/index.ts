@@ -10,6 +10,7 @@ import {
   QueryDocumentSchema,
 } from "./common.js";
 import { eventRoutes } from "./events.js";
+import { genealogyRoutes } from "./genealogy.js";
 import { NamedQuerySchema, queryRoutes, SubscriptionSchema } from "./queries.js";
 import { LinksetSchema, resolverRoutes, sendIdentifierProblem } from "./resolver.js";
 import { VerificationResponseSchema, verifyRoutes } from "./verify.js";
@@ -67,5 +68,6 @@ export function epcisRoutes(app: ApiApp, context: RouteContext): void {
     scope.setErrorHandler((error, request, reply) => sendIdentifierProblem(request, reply, error));
     resolverRoutes(scope, options);
     verifyRoutes(scope, runtime);
+    genealogyRoutes(scope, runtime);
   });
 }
