@@ -26,7 +26,10 @@ const GTIN_PREFIX = "4012345";
 const CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld";
 
 let clock = Date.parse("2025-01-01T00:00:00.000Z");
-const time = () => new Date((clock += 1_000)).toISOString();
+const time = () => {
+  clock += 1_000;
+  return new Date(clock).toISOString();
+};
 const lot = (g: number, t: number) =>
   `urn:epc:class:lgtin:${GTIN_PREFIX}.0${String(t).padStart(5, "0")}.G${g}`;
 const item = (g: number, i: number) => `urn:epc:id:sgtin:${GTIN_PREFIX}.099999.G${g}-${i}`;

@@ -21,13 +21,13 @@ export interface TraceThroughputResult extends ThroughputResult {
 /** Pre-signed capture transactions, each an EPCIS document of EVENTS_PER_TX distinct ObjectEvents. */
 function captureTxs(chainId: string, senders: readonly KeyPair[], count: number): SignedTx[] {
   const txs: SignedTx[] = [];
-  let clock = Date.parse("2025-01-01T00:00:00.000Z");
+  const start = Date.parse("2025-01-01T00:00:00.000Z");
   for (let n = 0; n < count; n++) {
     const key = senders[n % senders.length] as KeyPair;
     const events = Array.from({ length: EVENTS_PER_TX }, (_, i) => ({
       type: "ObjectEvent",
       action: "OBSERVE",
-      eventTime: new Date((clock += 1_000)).toISOString(),
+      eventTime: new Date(start + (n * EVENTS_PER_TX + i) * 1_000).toISOString(),
       eventTimeZoneOffset: "+00:00",
       bizStep: "shipping",
       disposition: "in_transit",

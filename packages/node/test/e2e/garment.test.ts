@@ -24,9 +24,13 @@ const CARRIER = "urn:epc:id:pgln:0614141.99999";
 const BRAND = "urn:epc:id:pgln:4012345.00000";
 
 let clock = Date.parse("2025-03-01T08:00:00.000Z");
+function nextHour(): string {
+  clock += 3_600_000;
+  return new Date(clock).toISOString();
+}
 const event = (type: string, fields: Json): Json => ({
   type,
-  eventTime: new Date((clock += 3_600_000)).toISOString(),
+  eventTime: nextHour(),
   eventTimeZoneOffset: "+00:00",
   ...fields,
 });

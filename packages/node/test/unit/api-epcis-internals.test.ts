@@ -11,9 +11,9 @@ import {
 } from "../../src/api/epcis/query-params.js";
 import { documentLayout, documentWithEvents, eventText } from "../../src/api/epcis/raw-json.js";
 import { compileSchedule, nextRun } from "../../src/api/epcis/schedule.js";
-import { TxSubmitter } from "../../src/app/tx-submitter.js";
 import { signBody, verifySignature } from "../../src/api/epcis/webhook.js";
 import { createApiServer } from "../../src/api/server.js";
+import { TxSubmitter } from "../../src/app/tx-submitter.js";
 import { createMetrics } from "../../src/metrics/metrics.js";
 import { prepareCapture } from "../../src/modules/trace/capture.js";
 import { epcisDocument, G, type Json, objectEvent } from "../support/epcis.js";
