@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { type TSchema, Type } from "@sinclair/typebox";
+import { EVENT_TYPES } from "@weft/epcis";
 import type { SimpleEventQuery } from "../../modules/trace/api.js";
 import { EpcisError, queryParameterError } from "./errors.js";
 
@@ -33,13 +34,6 @@ export const TIME_PARAMETERS = ["GE_eventTime", "LT_eventTime", "GE_recordTime",
 type ListParameter = (typeof LIST_PARAMETERS)[number];
 type TimeParameter = (typeof TIME_PARAMETERS)[number];
 
-export const EVENT_TYPES = [
-  "ObjectEvent",
-  "AggregationEvent",
-  "TransactionEvent",
-  "TransformationEvent",
-  "AssociationEvent",
-] as const;
 const ACTIONS = ["ADD", "OBSERVE", "DELETE"];
 
 const DESCRIPTIONS: Record<ListParameter | TimeParameter | string, string> = {
