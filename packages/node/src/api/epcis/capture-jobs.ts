@@ -53,6 +53,8 @@ export interface CaptureJobsDeps {
   log: FastifyBaseLogger;
   /** How often pending transactions are looked up (to notice ones dropped from the mempool). */
   sweepMs?: number;
+  /** Resolves once the trace index covers `height`, so a finished job's events are queryable. */
+  whenIndexed?(height: number): Promise<void>;
 }
 
 interface TxOutcome {
@@ -224,8 +226,11 @@ export class CaptureJobs {
     }).then(async (outcome) => {
       if (this.stopped) return;
       if (outcome.status === "committed") {
+        if (outcome.height !== undefined) {
+          tx.height = outcome.height;
+          await this.deps.whenIndexed?.(outcome.height);
+        }
         tx.status = "committed";
-        if (outcome.height !== undefined) tx.height = outcome.height;
         job.capturedEventCount += tx.eventIDs.length;
         for (const id of tx.eventIDs) this.inFlight.delete(id);
       } else {

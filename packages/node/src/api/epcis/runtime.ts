@@ -47,6 +47,7 @@ export class EpcisRuntime {
       now: this.now,
       maxJobs: options.maxCaptureJobs,
       log,
+      ...(hasWhenIndexed(deps.trace) ? { whenIndexed: indexedBy(deps.trace) } : {}),
     });
     this.subscriptions = new Subscriptions({
       trace: deps.trace,
@@ -104,4 +105,16 @@ export class EpcisRuntime {
     // An id only anchored (hash-only) is disclosed by a capture, not duplicated.
     return record !== null && record.anchoredOnly !== true;
   }
+}
+
+const indexedBy =
+  (trace: { whenIndexed(height: number): Promise<void> }) =>
+  (height: number): Promise<void> =>
+    trace.whenIndexed(height);
+
+/** The node's trace reader can wait for its index; a reader without that answers at once. */
+function hasWhenIndexed(
+  trace: EpcisDeps["trace"],
+): trace is EpcisDeps["trace"] & { whenIndexed(height: number): Promise<void> } {
+  return typeof (trace as { whenIndexed?: unknown }).whenIndexed === "function";
 }
