@@ -138,6 +138,7 @@ export async function createNode(params: CreateNodeParams): Promise<WeftNode> {
           captureKey: validatorKey,
           submitter,
           openRepository: (name) => store.openRepository(name),
+          options: { ...options.epcis, verify: options.verify },
         },
       });
       api = server;

@@ -34,6 +34,19 @@ describe("config.json", () => {
     expect(parseNodeConfig({})).toEqual({});
   });
 
+  it("accepts the EPCIS, verification, consensus and p2p sections and refuses their unknown keys", () => {
+    const config = {
+      epcis: { publicBaseUrl: "https://node.example.com", maxPerPage: 500 },
+      verify: { maxTravelKmh: 1000 },
+      consensus: { commitTimeoutMs: 10, engine: "tendermint" },
+      p2p: { maxFrameBytes: { consensus: 2048, mempool: 2048, sync: 4096 } },
+    };
+    expect(parseNodeConfig(config)).toEqual(config);
+    expect(configError({ epcis: { publicUrl: "x" } })).toContain('unknown key "epcis.publicUrl"');
+    expect(configError({ verify: { maxTravelKmh: "fast" } })).toContain('"verify.maxTravelKmh"');
+    expect(configError({ p2p: { maxFrameBytes: { consensus: 1 } } })).toContain('"p2p.maxFrameBytes"');
+  });
+
   it("names unknown keys and wrongly typed values", () => {
     expect(configError({ apy: {} })).toContain('unknown key "apy"');
     expect(configError({ api: { prot: 1 } })).toContain('unknown key "api.prot"');

@@ -6,7 +6,9 @@ import { signedTransfers } from "../support/transfers.js";
 describe("four organisations over mutual TLS", () => {
   let net: TestNetwork;
   beforeAll(async () => {
-    net = await createTestNetwork(4);
+    net = await createTestNetwork(4, {
+      epcis: (i) => ({ publicBaseUrl: `https://org${i + 1}.example.com` }),
+    });
     await Promise.all([0, 1, 2, 3].map((i) => net.start(i)));
   });
   afterAll(async () => {
@@ -21,6 +23,9 @@ describe("four organisations over mutual TLS", () => {
       consensus: { engine: string; peers: { id: string; connected: boolean }[] };
     };
     expect(health.consensus.engine).toBe("tendermint");
+    // Node options reach the EPCIS layer: resolver links use this node's configured public URL.
+    const linkset = await (await fetch(`${net.nodes[1]!.url}/01/04012345543216/21/JK1`)).text();
+    expect(linkset).toContain("https://org2.example.com/epcis/events?MATCH_anyEPC=");
     expect(health.consensus.peers.map((p) => [p.id, p.connected])).toEqual([
       ["org2-node", true],
       ["org3-node", true],

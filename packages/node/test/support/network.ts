@@ -83,6 +83,7 @@ export async function createTestNetwork(
           p2p: { host: "127.0.0.1", reconnectInitialMs: 50, reconnectMaxMs: 500 },
           mempool: { verifyThreads: 1 },
           log: { level: "silent" },
+          ...(opts.epcis ? { epcis: opts.epcis(i) } : {}),
         },
         ...(opts.logger ? { logger: opts.logger(i) } : {}),
       });
