@@ -43,6 +43,7 @@ export async function createTestNetwork(
   opts: {
     accounts?: string[];
     consensus?: NodeOptionsInput["consensus"];
+    epcis?: (i: number) => NodeOptionsInput["epcis"];
     logger?: (i: number) => Logger;
   } = {},
 ): Promise<TestNetwork> {
