@@ -7,6 +7,10 @@ import {
   signTx,
   txHash,
 } from "@weft/core";
+import type { FastifyInstance } from "fastify";
+import type { EpcisDeps } from "../../src/api/epcis/context.js";
+import { createApiServer } from "../../src/api/server.js";
+import { createMetrics } from "../../src/metrics/metrics.js";
 import { LmdbTraceReader, TraceIndexer } from "../../src/modules/trace/reader.js";
 import { createTestChain, type TestChain } from "./chain.js";
 
@@ -114,4 +118,21 @@ export async function createTraceChain(): Promise<TraceChain> {
     },
   };
   return tc;
+}
+
+/** The node API over a trace chain with the EPCIS layer on (not yet ready; the caller closes it). */
+export function createEpcisApi(tc: TraceChain, epcis: Partial<EpcisDeps> = {}): Promise<FastifyInstance> {
+  return createApiServer(
+    tc.chain.service,
+    {},
+    {
+      metrics: createMetrics({ defaultMetrics: false }),
+      epcis: {
+        trace: tc.reader,
+        captureKey: tc.chain.validator,
+        openRepository: (name) => tc.chain.store.openRepository(name),
+        ...epcis,
+      },
+    },
+  );
 }

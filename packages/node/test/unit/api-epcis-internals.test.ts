@@ -12,12 +12,10 @@ import {
 import { documentLayout, documentWithEvents, eventText } from "../../src/api/epcis/raw-json.js";
 import { compileSchedule, nextRun } from "../../src/api/epcis/schedule.js";
 import { signBody, verifySignature } from "../../src/api/epcis/webhook.js";
-import { createApiServer } from "../../src/api/server.js";
 import { TxSubmitter } from "../../src/app/tx-submitter.js";
-import { createMetrics } from "../../src/metrics/metrics.js";
 import { prepareCapture } from "../../src/modules/trace/capture.js";
 import { epcisDocument, G, type Json, objectEvent } from "../support/epcis.js";
-import { createTraceChain, type TraceChain } from "../support/epcis-chain.js";
+import { createEpcisApi, createTraceChain, type TraceChain } from "../support/epcis-chain.js";
 
 const chains: TraceChain[] = [];
 afterEach(async () => {
@@ -259,19 +257,7 @@ describe("transaction submitter", () => {
   it("capture jobs interrupted by a restart resume tracking their transactions", async () => {
     const tc = await createTraceChain();
     chains.push(tc);
-    const build = () =>
-      createApiServer(
-        tc.chain.service,
-        {},
-        {
-          metrics: createMetrics({ defaultMetrics: false }),
-          epcis: {
-            trace: tc.reader,
-            captureKey: tc.chain.validator,
-            openRepository: (name) => tc.chain.store.openRepository(name),
-          },
-        },
-      );
+    const build = () => createEpcisApi(tc);
     const app = await build();
     await app.ready();
     const res = await app.inject({

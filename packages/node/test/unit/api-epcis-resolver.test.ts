@@ -1,7 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createApiServer } from "../../src/api/server.js";
-import { createMetrics } from "../../src/metrics/metrics.js";
-import { createTraceChain, type TraceChain } from "../support/epcis-chain.js";
+import { createEpcisApi, createTraceChain, type TraceChain } from "../support/epcis-chain.js";
 import { buildApi, PROBLEM_JSON } from "./support/api.js";
 
 const PIP = "https://gs1.org/voc/pip";
@@ -153,22 +151,12 @@ describe("resolver options", () => {
 
   it("uses the pip URL template and the public base URL", async () => {
     tc = await createTraceChain();
-    const app = await createApiServer(
-      tc.chain.service,
-      {},
-      {
-        metrics: createMetrics({ defaultMetrics: false }),
-        epcis: {
-          trace: tc.reader,
-          captureKey: tc.chain.validator,
-          openRepository: (name) => tc?.chain.store.openRepository(name) as never,
-          options: {
-            publicBaseUrl: "https://node.example.com/weft/",
-            pipUrlTemplate: "https://brand.example.com/p/{gtin}?serial={serial}&dl={dl}",
-          },
-        },
+    const app = await createEpcisApi(tc, {
+      options: {
+        publicBaseUrl: "https://node.example.com/weft/",
+        pipUrlTemplate: "https://brand.example.com/p/{gtin}?serial={serial}&dl={dl}",
       },
-    );
+    });
     try {
       const res = await app.inject("/01/09506000134352/21/A%2FB");
       const body = res.json() as Linkset;
@@ -184,20 +172,7 @@ describe("resolver options", () => {
 
   it("refuses options that cannot work", async () => {
     tc = await createTraceChain();
-    const build = (options: Record<string, unknown>) =>
-      createApiServer(
-        (tc as TraceChain).chain.service,
-        {},
-        {
-          metrics: createMetrics({ defaultMetrics: false }),
-          epcis: {
-            trace: (tc as TraceChain).reader,
-            captureKey: (tc as TraceChain).chain.validator,
-            openRepository: (name) => (tc as TraceChain).chain.store.openRepository(name),
-            options,
-          },
-        },
-      );
+    const build = (options: Record<string, unknown>) => createEpcisApi(tc as TraceChain, { options });
     await expect(build({ captureLimit: 0 })).rejects.toThrow(/epcis.captureLimit/);
     await expect(build({ publicBaseUrl: "node.example.com" })).rejects.toThrow(/publicBaseUrl/);
     await expect(build({ verify: { maxTravelKmh: -1 } })).rejects.toThrow(/verify.maxTravelKmh/);

@@ -6,10 +6,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { EpcisOptionsInput } from "../../src/api/epcis/context.js";
 import { verifySignature } from "../../src/api/epcis/webhook.js";
-import { createApiServer } from "../../src/api/server.js";
-import { createMetrics } from "../../src/metrics/metrics.js";
 import { epcisDocument, G, type Json, objectEvent } from "../support/epcis.js";
-import { createTraceChain, type TraceChain } from "../support/epcis-chain.js";
+import { createEpcisApi, createTraceChain, type TraceChain } from "../support/epcis-chain.js";
 
 const JSON_TYPE = { "content-type": "application/json" };
 
@@ -50,19 +48,7 @@ afterEach(async () => {
 });
 
 async function api(tc: TraceChain, options: EpcisOptionsInput = {}) {
-  const app = await createApiServer(
-    tc.chain.service,
-    {},
-    {
-      metrics: createMetrics({ defaultMetrics: false }),
-      epcis: {
-        trace: tc.reader,
-        captureKey: tc.chain.validator,
-        openRepository: (name) => tc.chain.store.openRepository(name),
-        options,
-      },
-    },
-  );
+  const app = await createEpcisApi(tc, { options });
   apps.push(app);
   await app.ready();
   return app;

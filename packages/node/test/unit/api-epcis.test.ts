@@ -2,8 +2,6 @@ import type { SignedTx, TxStatus } from "@weft/core";
 import type { FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
 import type { EpcisDeps, EpcisOptionsInput } from "../../src/api/epcis/context.js";
-import { createApiServer } from "../../src/api/server.js";
-import { createMetrics } from "../../src/metrics/metrics.js";
 import type { SimpleEventQuery, TraceReader } from "../../src/modules/trace/api.js";
 import {
   aggregationEvent,
@@ -15,7 +13,7 @@ import {
   objectEvent,
   transformationEvent,
 } from "../support/epcis.js";
-import { createTraceChain, type TraceChain } from "../support/epcis-chain.js";
+import { createEpcisApi, createTraceChain, type TraceChain } from "../support/epcis-chain.js";
 import { buildApi } from "./support/api.js";
 
 const PROBLEM = /^application\/problem\+json/;
@@ -51,20 +49,7 @@ async function setup(options: EpcisOptionsInput = {}, extra: Partial<EpcisDeps> 
     queries.push(query);
     return tc.reader.queryEvents(query, page);
   };
-  const app = await createApiServer(
-    tc.chain.service,
-    {},
-    {
-      metrics: createMetrics({ defaultMetrics: false }),
-      epcis: {
-        trace: spy,
-        captureKey: tc.chain.validator,
-        openRepository: (name) => tc.chain.store.openRepository(name),
-        options,
-        ...extra,
-      },
-    },
-  );
+  const app = await createEpcisApi(tc, { trace: spy, options, ...extra });
   await app.ready();
   const block = async () => {
     await tc.chain.produceBlock();

@@ -3,8 +3,6 @@ import type { FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
 import type { EpcisOptionsInput } from "../../src/api/epcis/context.js";
 import { REPOSITORIES } from "../../src/api/epcis/runtime.js";
-import { createApiServer } from "../../src/api/server.js";
-import { createMetrics } from "../../src/metrics/metrics.js";
 import type { ItemStatus } from "../../src/modules/trace/api.js";
 import { distanceKm } from "../../src/verify/geo.js";
 import { defaultVerifyOptions } from "../../src/verify/options.js";
@@ -12,7 +10,7 @@ import type { ScanRecord } from "../../src/verify/scan-log.js";
 import { bareCbv, detectSignals } from "../../src/verify/signals.js";
 import { gs1Date } from "../../src/verify/verify.js";
 import { epcisDocument, G, type Json, K, objectEvent } from "../support/epcis.js";
-import { createTraceChain, type TraceChain } from "../support/epcis-chain.js";
+import { createEpcisApi, createTraceChain, type TraceChain } from "../support/epcis-chain.js";
 import { PROBLEM_JSON } from "./support/api.js";
 
 const PARIS = { lat: 48.8566, lon: 2.3522 };
@@ -39,20 +37,7 @@ interface Env {
 }
 
 async function api(tc: TraceChain, clock: { now: number }, options: EpcisOptionsInput = {}) {
-  const app = await createApiServer(
-    tc.chain.service,
-    {},
-    {
-      metrics: createMetrics({ defaultMetrics: false }),
-      epcis: {
-        trace: tc.reader,
-        captureKey: tc.chain.validator,
-        openRepository: (name) => tc.chain.store.openRepository(name),
-        now: () => clock.now,
-        options,
-      },
-    },
-  );
+  const app = await createEpcisApi(tc, { now: () => clock.now, options });
   apps.push(app);
   await app.ready();
   return app;
