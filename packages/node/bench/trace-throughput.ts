@@ -1,11 +1,10 @@
-import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type KeyPair, type SignedTx, signTx } from "@weft/core";
 import { initHome } from "../src/config/home.js";
-import { initNetwork } from "../src/config/network-home.js";
 import { freePort, startNodeProcess, stopGracefully } from "../test/e2e/support/process.js";
+import { startBenchNetwork } from "./bft-throughput.js";
 import { offerLoad, type ThroughputResult } from "./throughput.js";
 
 const SENDERS = 16;
@@ -94,37 +93,14 @@ export async function benchBftTraceCapture(
   eventsPerSec: number,
   seconds: number,
 ): Promise<TraceThroughputResult> {
-  const root = mkdtempSync(join(tmpdir(), "weft-bench-trace-bft-"));
-  const orgs = ["org1", "org2", "org3", "org4"];
   const names = Array.from({ length: SENDERS }, (_, i) => `s${i}`);
-  const peerPort = await freePort();
-  const apiPorts: number[] = [];
-  while (apiPorts.length < orgs.length) {
-    const p = await freePort();
-    if (!apiPorts.includes(p) && (p < peerPort || p >= peerPort + orgs.length)) apiPorts.push(p);
-  }
-  const report = await initNetwork(root, {
-    chainId: "bench",
-    orgs,
-    host: "127.0.0.1",
-    basePeerPort: peerPort,
-    baseApiPort: 0,
-    accounts: names,
-  });
-  const txsPerSec = Math.ceil(eventsPerSec / EVENTS_PER_TX);
-  const txs = captureTxs(
-    "bench",
-    names.map((n) => report.accounts[n] as KeyPair),
-    txsPerSec * seconds,
-  );
-  const procs: ChildProcess[] = [];
+  const net = await startBenchNetwork(names, false);
   try {
-    for (const [i, org] of orgs.entries())
-      procs.push(await startNodeProcess(join(root, org), apiPorts[i] as number));
-    const urls = apiPorts.map((p) => `http://127.0.0.1:${p}`);
-    return withEvents(await offerLoad(urls, txs, txsPerSec, seconds), eventsPerSec);
+    const txsPerSec = Math.ceil(eventsPerSec / EVENTS_PER_TX);
+    const senders = names.map((n) => net.accounts[n] as KeyPair);
+    const txs = captureTxs("bench", senders, txsPerSec * seconds);
+    return withEvents(await offerLoad(net.urls, txs, txsPerSec, seconds), eventsPerSec);
   } finally {
-    await Promise.all(procs.map((p) => stopGracefully(p)));
-    rmSync(root, { recursive: true, force: true });
+    await net.stop();
   }
 }
