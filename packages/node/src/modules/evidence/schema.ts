@@ -1,23 +1,8 @@
 import { Type } from "@sinclair/typebox";
-import { AddressSchema, ChainIdSchema, HexString } from "@weft/core";
+import { AddressSchema, SignedVoteSchema } from "@weft/core";
 
 const strict = { additionalProperties: false } as const;
 const VoteType = Type.Union([Type.Literal("prevote"), Type.Literal("precommit")]);
-
-/** A signed prevote or precommit exactly as validators gossip it (core `SignedVote`). */
-export const SignedVoteSchema = Type.Object(
-  {
-    type: VoteType,
-    chainId: ChainIdSchema,
-    height: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
-    round: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
-    blockHash: Type.Union([HexString(32), Type.Null()], { description: "null: a nil vote" }),
-    timestamp: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
-    validator: AddressSchema,
-    signature: HexString(64),
-  },
-  strict,
-);
 
 export const SubmitArgsSchema = Type.Object(
   {
