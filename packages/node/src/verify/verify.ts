@@ -1,5 +1,11 @@
 import type { TxProofBundle } from "@weft/core";
-import { canonicalIdentifier, type DigitalLink, IdentifierError, parseDigitalLink } from "@weft/epcis";
+import {
+  canonicalIdentifier,
+  type DigitalLink,
+  elementsLevel,
+  IdentifierError,
+  parseDigitalLink,
+} from "@weft/epcis";
 import type { StoredEpcisEvent, TraceReader } from "../modules/trace/api.js";
 import type { GeoPoint } from "./geo.js";
 import type { VerifyOptions } from "./options.js";
@@ -259,30 +265,13 @@ export class ItemVerifier {
   }
 }
 
-/** Keys naming one object: a serialised GTIN/ITIP, SSCC, GIAI, serialised GRAI/GDTI/GCN/CPID, GSRN… */
+/** Keys that locate or name a party (GLN, payment slip) are instance-level identifiers but no item to verify. */
+const NOT_ITEMS: ReadonlySet<string> = new Set(["414", "415", "417"]);
+
+/** Keys naming one object (a serialised GTIN/ITIP, SSCC, GIAI, serialised GRAI/GDTI/GCN, GSRN…), per @weft/epcis. */
 export function isInstanceLevel(dl: DigitalLink): boolean {
-  const q = new Set(dl.qualifiers.map((e) => e.ai));
-  switch (dl.primaryKey.ai) {
-    case "01":
-    case "8006":
-      return q.has("21") || q.has("235");
-    case "8010":
-      return q.has("8011");
-    case "8003":
-      return dl.primaryKey.value.length > 14;
-    case "253":
-    case "255":
-      return dl.primaryKey.value.length > 13;
-    case "00":
-    case "8004":
-    case "8017":
-    case "8018":
-    case "401":
-    case "402":
-      return true;
-    default:
-      return false;
-  }
+  if (NOT_ITEMS.has(dl.primaryKey.ai)) return false;
+  return elementsLevel([dl.primaryKey, ...dl.qualifiers]) === "instance";
 }
 
 /** A GS1 date YYMMDD as YYYY-MM-DD (century by the GS1 General Specifications sliding window; DD 00 = last day). */
