@@ -87,6 +87,8 @@ export async function createNode(params: CreateNodeParams): Promise<WeftNode> {
   const app = new Application(genesis, registry, store, mempool);
   // Catches up in the background (failures are logged and retried at the next block).
   const traceIndexer = new TraceIndexer(store, log.child({ module: "trace" }));
+  // Catches up from stored blocks in the background; a failure is logged by the indexer and
+  // retried at the next block, so the rejection needs no second handler here.
   traceIndexer.start(app).catch(() => {});
   const verifier = new SignatureVerifier(options.mempool.verifyThreads);
   const service = new LocalNodeService(genesis, app, store, metrics, log, verifier);
