@@ -11,20 +11,28 @@ export interface StateReader {
  */
 export class BlockState {
   private readonly block = new Map<string, Uint8Array | null>();
-  private tx: Map<string, Uint8Array | null> | null = null;
+  /** Nested layers: a transaction, and inside it each call governance invokes. */
+  private readonly layers: Map<string, Uint8Array | null>[] = [];
   /** Parsed committed values: a block reads the same accounts and assets again and again. */
   private readonly parsed = new Map<string, CanonicalValue | undefined>();
 
   constructor(private readonly base: StateReader) {}
 
   getBytes(key: string): Uint8Array | undefined {
-    if (this.tx?.has(key)) return this.tx.get(key) ?? undefined;
+    for (let i = this.layers.length - 1; i >= 0; i--) {
+      const layer = this.layers[i]!;
+      if (layer.has(key)) return layer.get(key) ?? undefined;
+    }
     if (this.block.has(key)) return this.block.get(key) ?? undefined;
     return this.base.getState(key);
   }
 
+  private written(key: string): boolean {
+    return this.block.has(key) || this.layers.some((layer) => layer.has(key));
+  }
+
   get(key: string): CanonicalValue | undefined {
-    if (!this.tx?.has(key) && !this.block.has(key)) {
+    if (!this.written(key)) {
       if (this.parsed.has(key)) return structuredCloneValue(this.parsed.get(key));
       const bytes = this.base.getState(key);
       const value = bytes === undefined ? undefined : (parseJson(bytes) as CanonicalValue);
@@ -36,24 +44,29 @@ export class BlockState {
   }
 
   set(key: string, value: CanonicalValue): void {
-    (this.tx ?? this.block).set(key, canonicalBytes(value));
+    this.top().set(key, canonicalBytes(value));
   }
 
   delete(key: string): void {
-    (this.tx ?? this.block).set(key, null);
+    this.top().set(key, null);
   }
 
+  private top(): Map<string, Uint8Array | null> {
+    return this.layers[this.layers.length - 1] ?? this.block;
+  }
+
+  /** Opens a layer (a transaction, or a nested call) that commits or rolls back whole. */
   beginTx(): void {
-    this.tx = new Map();
+    this.layers.push(new Map());
   }
 
   commitTx(): void {
-    if (this.tx) for (const [k, v] of this.tx) this.block.set(k, v);
-    this.tx = null;
+    const layer = this.layers.pop();
+    if (layer) for (const [k, v] of layer) this.top().set(k, v);
   }
 
   rollbackTx(): void {
-    this.tx = null;
+    this.layers.pop();
   }
 
   /** The block's writes sorted by key: the order never depends on execution details. */

@@ -21,12 +21,14 @@ import {
   type TxReceipt,
   updateStateTree,
   utf8,
+  type Validator,
   validatorSetHash,
   WeftError,
   ZERO_HASH,
 } from "@weft/core";
 import type { BlockWrite, StoredResult } from "../storage/types.js";
 import { BlockState, type StateReader } from "./block-state.js";
+import type { AuthorizeContext, Call, StateView, TxContext } from "./module.js";
 import type { ModuleRegistry } from "./registry.js";
 
 export interface ExecutionBase extends StateReader {
@@ -121,21 +123,25 @@ export function executeBlock(
     let error: { code: string; message: string } | undefined;
     state.beginTx();
     try {
-      const method = registry.method(tx.body.module, tx.body.method, tx.body.args);
-      method.execute(
+      const emitFor = (module: string) => (type: string, attributes: { [key: string]: CanonicalValue }) =>
+        events.push(event(chainId, input.height, index, events.length, module, type, attributes));
+      const { module, method, args } = tx.body;
+      runCall(
+        { chainId, height: input.height, time: input.time, sender, signer: tx.body.signer, txHash: hash },
         {
-          chainId,
-          height: input.height,
-          time: input.time,
-          sender,
-          signer: tx.body.signer,
-          txHash: hash,
+          registry,
+          state,
           validators: genesis.validators,
-          state: state.scoped(tx.body.module),
-          emit: (type, attributes) =>
-            events.push(event(chainId, input.height, index, events.length, tx.body.module, type, attributes)),
+          emitFor,
+          eventCount: () => events.length,
+          dropEvents: (from) => {
+            events.length = from;
+          },
         },
-        tx.body.args,
+        { module, method, args },
+        [sender],
+        "tx",
+        0,
       );
       state.commitTx();
     } catch (e) {
@@ -228,6 +234,85 @@ export function executeBlock(
       logNodes: log.written,
     },
   };
+}
+
+interface CallOrigin {
+  chainId: string;
+  height: number;
+  time: number;
+  sender: string;
+  signer: DecodedTx["tx"]["body"]["signer"];
+  txHash: string;
+}
+
+interface CallEnv {
+  registry: ModuleRegistry;
+  state: BlockState;
+  validators: readonly Validator[];
+  emitFor(module: string): TxContext["emit"];
+  eventCount(): number;
+  dropEvents(from: number): void;
+}
+
+/** Governance may execute a call that itself invokes one more level; deeper nesting is refused. */
+const MAX_CALL_DEPTH = 2;
+
+class CallDepthError extends WeftError<{ code: "APP_CALL_DEPTH"; message: string }> {}
+
+/**
+ * Resolves, authorizes and executes one call: every authorizer module (identity) judges it
+ * against its approvers and resource facts before the method runs.
+ */
+function runCall(
+  origin: CallOrigin,
+  env: CallEnv,
+  call: Call,
+  approvers: readonly string[],
+  via: AuthorizeContext["via"],
+  depth: number,
+): void {
+  const { registry, state } = env;
+  const method = registry.method(call.module, call.method, call.args);
+  const view: StateView = { get: (key) => state.get(key) };
+  const facts = method.resource?.(view, call.args, origin.sender) ?? {};
+  for (const authorizer of registry.authorizers) {
+    authorizer.authorize?.({
+      chainId: origin.chainId,
+      height: origin.height,
+      time: origin.time,
+      sender: origin.sender,
+      approvers,
+      via,
+      call,
+      facts,
+      state: view,
+    });
+  }
+  method.execute(
+    {
+      ...origin,
+      validators: env.validators,
+      state: state.scoped(call.module),
+      approvers,
+      view,
+      emit: env.emitFor(call.module),
+      invoke: (nested, nestedApprovers) => {
+        if (depth + 1 >= MAX_CALL_DEPTH)
+          throw new CallDepthError({ code: "APP_CALL_DEPTH", message: "calls nest too deeply" });
+        const firstEvent = env.eventCount();
+        state.beginTx();
+        try {
+          runCall(origin, env, nested, nestedApprovers, "governance", depth + 1);
+          state.commitTx();
+        } catch (e) {
+          state.rollbackTx();
+          env.dropEvents(firstEvent);
+          throw e;
+        }
+      },
+    },
+    call.args,
+  );
 }
 
 function checkInclusion(

@@ -8,6 +8,51 @@ export interface ModuleState {
   delete(key: string): void;
 }
 
+/** Read-only state by full key ("identity/org/acme"): what policies and resource facts may read. */
+export interface StateView {
+  get(key: string): CanonicalValue | undefined;
+}
+
+/** A module method call: what a transaction or a governance decision asks for. */
+export interface Call {
+  module: string;
+  method: string;
+  args: CanonicalValue;
+}
+
+/**
+ * What an action touches, in domain terms, for policies to judge; the identity module maps
+ * them to organisations (a GLN to the organisation that owns it, an address to its member).
+ */
+export interface ResourceFacts {
+  /** Accounts owning what the action affects (an asset's issuer, an escrow's buyer). */
+  owners?: string[];
+  /** GS1 locations the action records for (SGLN/GLN EPC URIs or Digital Link URIs). */
+  locations?: string[];
+  /** Device ids the action speaks for (EPCIS sensorMetadata deviceID). */
+  devices?: string[];
+  /** Organisations the action affects directly (by registry name). */
+  orgs?: string[];
+}
+
+/** What an authorizer sees before a call executes; it throws a typed error to deny it. */
+export interface AuthorizeContext {
+  readonly chainId: string;
+  readonly height: number;
+  readonly time: number;
+  /** The transaction's signer address. */
+  readonly sender: string;
+  /**
+   * Who approved this call: `[sender]` for a direct transaction, the yes-voters of the
+   * proposal for a call executed by governance.
+   */
+  readonly approvers: readonly string[];
+  readonly via: "tx" | "governance";
+  readonly call: Call;
+  readonly facts: ResourceFacts;
+  readonly state: StateView;
+}
+
 /** What a transaction's execution may see: no clock but block time, no randomness, no I/O. */
 export interface TxContext {
   readonly chainId: string;
@@ -20,7 +65,16 @@ export interface TxContext {
   /** The chain's validator set (the genesis set: it does not change yet). */
   readonly validators: readonly Validator[];
   readonly state: ModuleState;
+  /** `[sender]` for a direct transaction; the yes-voters when governance executes the call. */
+  readonly approvers: readonly string[];
+  /** Read-only view of every module's state, by full key. */
+  readonly view: StateView;
   emit(type: string, attributes: { [key: string]: CanonicalValue }): void;
+  /**
+   * Runs another module's method on behalf of `approvers` (authorized against them) in a
+   * nested layer: on failure its writes and events are discarded and the error is thrown.
+   */
+  invoke(call: Call, approvers: readonly string[]): void;
 }
 
 export interface BlockContext {
@@ -45,6 +99,8 @@ export interface MethodDefinition {
    * the arguments; a module may cache its work for `execute`, which still runs every check.
    */
   precheck?(args: unknown): void;
+  /** What the call touches, for policies; absent means no facts beyond the sender. */
+  resource?(state: StateView, args: unknown, sender: string): ResourceFacts;
   /** Throws a WeftError to fail the transaction; nothing it wrote is kept then. */
   execute(ctx: TxContext, args: unknown): void;
 }
@@ -67,6 +123,8 @@ export interface Module {
   initGenesis?(ctx: GenesisContext, appState: unknown): void;
   /** Runs after the block's transactions, in module registration order. */
   endBlock?(ctx: BlockContext): void;
+  /** A module that judges every call (identity: policies as data) throws a typed error to deny. */
+  authorize?(ctx: AuthorizeContext): void;
 }
 
 /** Keeps the args type of a method tied to its schema without `any` in the module table. */
@@ -74,6 +132,7 @@ export function defineMethod<S extends TSchema>(def: {
   args: S;
   description: string;
   precheck?(args: Static<S>): void;
+  resource?(state: StateView, args: Static<S>, sender: string): ResourceFacts;
   execute(ctx: TxContext, args: Static<S>): void;
 }): MethodDefinition {
   return def as MethodDefinition;

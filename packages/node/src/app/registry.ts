@@ -7,6 +7,8 @@ import type { MethodDefinition, Module, QueryDefinition } from "./module.js";
 export class ModuleRegistry {
   private readonly byName = new Map<string, Module>();
   private readonly checks = new Map<TSchema, TypeCheck<TSchema>>();
+  /** Modules that judge every call before it executes (identity's policies). */
+  readonly authorizers: readonly Module[];
 
   constructor(readonly modules: readonly Module[]) {
     for (const m of modules) {
@@ -18,6 +20,7 @@ export class ModuleRegistry {
       }
       if (m.genesisSchema) this.checks.set(m.genesisSchema, TypeCompiler.Compile(m.genesisSchema));
     }
+    this.authorizers = modules.filter((m) => m.authorize !== undefined);
   }
 
   module(name: string): Module {
