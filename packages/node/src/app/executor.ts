@@ -294,15 +294,16 @@ function runCall(
       validators: env.validators,
       state: state.scoped(call.module),
       approvers,
+      via,
       view,
       emit: env.emitFor(call.module),
-      invoke: (nested, nestedApprovers) => {
+      invoke: (calls, nestedApprovers) => {
         if (depth + 1 >= MAX_CALL_DEPTH)
           throw new CallDepthError({ code: "APP_CALL_DEPTH", message: "calls nest too deeply" });
         const firstEvent = env.eventCount();
         state.beginTx();
         try {
-          runCall(origin, env, nested, nestedApprovers, "governance", depth + 1);
+          for (const nested of calls) runCall(origin, env, nested, nestedApprovers, "governance", depth + 1);
           state.commitTx();
         } catch (e) {
           state.rollbackTx();

@@ -67,14 +67,17 @@ export interface TxContext {
   readonly state: ModuleState;
   /** `[sender]` for a direct transaction; the yes-voters when governance executes the call. */
   readonly approvers: readonly string[];
+  /** "governance" when a decided proposal executes the call; some methods allow nothing else. */
+  readonly via: "tx" | "governance";
   /** Read-only view of every module's state, by full key. */
   readonly view: StateView;
   emit(type: string, attributes: { [key: string]: CanonicalValue }): void;
   /**
-   * Runs another module's method on behalf of `approvers` (authorized against them) in a
-   * nested layer: on failure its writes and events are discarded and the error is thrown.
+   * Runs other modules' methods on behalf of `approvers` (each authorized against them) in one
+   * nested layer, all or nothing: on failure their writes and events are discarded and the
+   * first error is thrown.
    */
-  invoke(call: Call, approvers: readonly string[]): void;
+  invoke(calls: readonly Call[], approvers: readonly string[]): void;
 }
 
 export interface BlockContext {
