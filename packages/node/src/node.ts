@@ -71,8 +71,16 @@ export async function createNode(params: CreateNodeParams): Promise<WeftNode> {
   // Several nodes may share one process (weft dev --orgs): every line names its node.
   const log = params.network ? base.child({ node: params.network.nodeId }) : base;
   const { genesis, validatorKey } = params;
+  // A node outside the genesis set may run Tendermint: it follows the chain and signs from the
+  // height governance adds its key (validators.update). The solo engine needs the validator.
+  const engine = resolveEngine(options.consensus.engine, params.network);
   if (!genesis.validators.some((v) => v.address === addressOf(validatorKey))) {
-    throw new NodeError({ code: "NODE_BAD_CONFIG", message: "the node key is not a validator in genesis" });
+    if (engine === "solo")
+      throw new NodeError({ code: "NODE_BAD_CONFIG", message: "the node key is not a validator in genesis" });
+    log.info(
+      { address: addressOf(validatorKey) },
+      "the node key is not in the genesis validator set: this node follows until governance adds it",
+    );
   }
   const registry = new ModuleRegistry(params.modules ?? defaultModules);
   const store = ChainStore.open(options.storage);
@@ -95,7 +103,6 @@ export async function createNode(params: CreateNodeParams): Promise<WeftNode> {
   // The node's own transactions (EPCIS captures through its API, double-sign evidence): one
   // submitter per key, so their sequence numbers never clash.
   const submitter = new TxSubmitter(service, validatorKey, OWN_TX_LIFETIME_BLOCKS);
-  const engine = resolveEngine(options.consensus.engine, params.network);
   let bft: { driver: BftDriver; host: P2PHost; gossip: MempoolGossip; closeWal(): void } | undefined;
   let solo: SoloDriver | undefined;
   if (engine === "tendermint") {

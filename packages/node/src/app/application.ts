@@ -10,13 +10,19 @@ import {
   type Genesis,
   parseJson,
   TxError,
+  type Validator,
   verifyTxSignature,
 } from "@weft/core";
 import type { Mempool } from "../mempool/mempool.js";
+import { validatorSetFor } from "../modules/validators/state.js";
 import type { ChainStore } from "../storage/chain-store.js";
 import { blockLinkProblem } from "./block-links.js";
+import { type ChainParamsOnChain, chainParamsFor } from "./chain-params.js";
 import { type ExecutedBlock, executeBlock, sequenceKey } from "./executor.js";
 import type { ModuleRegistry } from "./registry.js";
+
+/** Validator sets of committed heights never change: this many recent ones are kept parsed. */
+const SET_CACHE_SIZE = 64;
 
 export type CommitListener = (executed: ExecutedBlock, commit: CommitCertificate) => void;
 
@@ -27,6 +33,7 @@ export type CommitListener = (executed: ExecutedBlock, commit: CommitCertificate
 export class Application implements ConsensusApplication {
   private readonly executed = new Map<string, ExecutedBlock>();
   private readonly listeners: CommitListener[] = [];
+  private readonly sets = new Map<number, readonly Validator[]>();
 
   constructor(
     readonly genesis: Genesis,
@@ -55,8 +62,29 @@ export class Application implements ConsensusApplication {
     return { height: head.height, blockHash: head.blockHash, time: head.time, commit: head.commit };
   }
 
+  /**
+   * The validator set of `height` (at most the head + 1): `validators/set` in the state after
+   * height - 1, the genesis set while governance never changed it.
+   */
+  validatorsAt(height: number): readonly Validator[] {
+    const cached = this.sets.get(height);
+    if (cached) return cached;
+    const head = this.lastCommitted().height;
+    if (!Number.isSafeInteger(height) || height < 1 || height > head + 1)
+      throw new Error(`the validator set of height ${height} is not known yet (head ${head})`);
+    const set = validatorSetFor((key) => this.store.getStateAt(key, height - 1), this.genesis);
+    if (this.sets.size >= SET_CACHE_SIZE) this.sets.delete(Math.min(...this.sets.keys()));
+    this.sets.set(height, set);
+    return set;
+  }
+
+  /** Chain parameters for the next block: `gov/params` in the head state over genesis params. */
+  params(): ChainParamsOnChain {
+    return chainParamsFor((key) => this.store.getState(key), this.genesis);
+  }
+
   prepareProposal(request: ProposalRequest): Block {
-    const { maxBlockTxs, maxBlockBytes } = this.genesis.params;
+    const { maxBlockTxs, maxBlockBytes } = this.params();
     const txs = this.mempool.reap(maxBlockTxs, maxBlockBytes, this.nextSequence);
     const executed = this.execute(request, txs, "propose");
     for (const d of executed.dropped) this.mempool.remove(d.hash);
@@ -74,9 +102,14 @@ export class Application implements ConsensusApplication {
   proposalProblem(block: Block, decoded?: readonly DecodedTx[]): string | undefined {
     try {
       const head = this.lastCommitted();
-      const link = blockLinkProblem(this.genesis, block, head.height + 1, head.blockHash);
+      const height = head.height + 1;
+      const link = blockLinkProblem(this.genesis, block, height, head.blockHash, {
+        current: this.validatorsAt(height),
+        previous: height > 1 ? this.validatorsAt(height - 1) : [],
+      });
       if (link) return `${link.field} ${link.message}`;
-      const txs = decoded ?? block.txs.map((tx) => this.decodeKnown(tx));
+      const maxTxBytes = this.params().maxTxBytes;
+      const txs = decoded ?? block.txs.map((tx) => this.decodeKnown(tx, maxTxBytes));
       const executed = this.execute(
         {
           height: block.header.height,
@@ -101,8 +134,8 @@ export class Application implements ConsensusApplication {
    * A transaction already admitted to the mempool had its signature checked there: reuse that
    * verdict when the bytes are identical (same body hash and same signature), else verify here.
    */
-  private decodeKnown(input: unknown): DecodedTx {
-    const decoded = decodeTx(input, this.genesis.params.maxTxBytes);
+  private decodeKnown(input: unknown, maxTxBytes: number): DecodedTx {
+    const decoded = decodeTx(input, maxTxBytes);
     const pooled = this.mempool.get(decoded.hash);
     if (pooled && pooled.tx.signature === decoded.tx.signature) return decoded;
     if (!verifyTxSignature(decoded.tx)) {

@@ -26,6 +26,7 @@ import {
   WeftError,
   ZERO_HASH,
 } from "@weft/core";
+import { validatorSetFor } from "../modules/validators/state.js";
 import type { BlockWrite, StoredResult } from "../storage/types.js";
 import { BlockState, type StateReader } from "./block-state.js";
 import type { AuthorizeContext, Call, StateView, TxContext } from "./module.js";
@@ -91,6 +92,8 @@ export function executeBlock(
   mode: "propose" | "replay",
 ): ExecutedBlock {
   const { chainId } = genesis;
+  // The set of this height: what the state after the previous block says (validators/set).
+  const validators = validatorSetFor((key) => base.getState(key), genesis);
   const state = new BlockState(base);
   const log = new PendingLog(base.logNodes);
   let logSize = input.logSize;
@@ -131,7 +134,7 @@ export function executeBlock(
         {
           registry,
           state,
-          validators: genesis.validators,
+          validators,
           emitFor,
           eventCount: () => events.length,
           dropEvents: (from) => {
@@ -203,7 +206,7 @@ export function executeBlock(
     previousBlockHash: input.previousBlockHash,
     lastCommitHash: input.lastCommit ? commitHash(input.lastCommit) : ZERO_HASH,
     proposer: input.proposer,
-    validatorSetHash: validatorSetHash(genesis.validators),
+    validatorSetHash: validatorSetHash(validators),
     txRoot: bytesToHex(rootFromLeafHashes(txHashes.map((h) => leafHash(hexToBytes(h, 32))))),
     txCount: included.length,
     stateRoot: bytesToHex(tree.root),

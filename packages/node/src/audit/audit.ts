@@ -6,10 +6,13 @@ import {
   genesisHash,
   hexToBytes,
   sha256,
+  type Validator,
 } from "@weft/core";
+import { chainParamsFor } from "../app/chain-params.js";
 import type { executeBlock } from "../app/executor.js";
 import { buildGenesisState } from "../app/genesis-state.js";
 import type { ModuleRegistry } from "../app/registry.js";
+import { validatorSetFor } from "../modules/validators/state.js";
 import type { ChainStore } from "../storage/chain-store.js";
 import { AuditFailure, checkStoredBlock, fail, replayBlock } from "./block-check.js";
 import { MemoryChain } from "./memory-chain.js";
@@ -52,14 +55,21 @@ export async function auditChain(
     const lastStored = [...store.blocks.getKeys({ reverse: true, limit: 1 })][0] ?? 0;
     if (lastStored !== head.height)
       throw fail(head.height, "head", `storage holds blocks up to ${lastStored}`);
+    let previousSet = genesis.validators as readonly Validator[];
     for (let height = 1; height <= head.height; height++) {
+      // The sets and params come from the re-executed state, never from what storage claims.
+      const read = (key: string) => memory.getState(key);
+      const currentSet = validatorSetFor(read, genesis);
       const checked = checkStoredBlock(
         genesis,
         height,
         store.getBlockBytes(height),
         previousHash,
         store.getCommit(height),
+        { current: currentSet, previous: previousSet },
+        chainParamsFor(read, genesis).maxTxBytes,
       );
+      previousSet = currentSet;
       const h = checked.block.header;
       const executed = replayBlock(genesis, registry, memory, checked, {
         hash: previousHash,

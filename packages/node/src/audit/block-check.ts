@@ -9,7 +9,7 @@ import {
   WeftError,
 } from "@weft/core";
 import { decodeVerified } from "../app/application.js";
-import { blockLinkProblem } from "../app/block-links.js";
+import { blockLinkProblem, type LinkSets } from "../app/block-links.js";
 import { type ExecutedBlock, type ExecutionBase, executeBlock } from "../app/executor.js";
 import type { ModuleRegistry } from "../app/registry.js";
 
@@ -39,6 +39,7 @@ export interface CheckedBlock {
  * Checks one stored block on its own and against its predecessor: canonical bytes, hash chain,
  * the previous block's certificate it carries, BFT time, validator set, transaction signatures,
  * and the stored certificate that committed it. Execution results are checked by the caller.
+ * `sets` and `maxTxBytes` are what the re-executed state before this block says.
  */
 export function checkStoredBlock(
   genesis: Genesis,
@@ -46,6 +47,8 @@ export function checkStoredBlock(
   bytes: Uint8Array | undefined,
   previousHash: string,
   storedCommit: CommitCertificate | undefined,
+  sets: LinkSets,
+  maxTxBytes: number,
 ): CheckedBlock {
   if (bytes === undefined) throw fail(height, "block", "missing from storage");
   let block: Block;
@@ -54,12 +57,12 @@ export function checkStoredBlock(
   } catch (e) {
     throw fail(height, "block", `unreadable (${(e as Error).message})`);
   }
-  const problem = blockLinkProblem(genesis, block, height, previousHash);
+  const problem = blockLinkProblem(genesis, block, height, previousHash, sets);
   if (problem) throw fail(height, problem.field, problem.message);
   const h = block.header;
   const txs = block.txs.map((tx, i) => {
     try {
-      return decodeVerified(tx, genesis.params.maxTxBytes);
+      return decodeVerified(tx, maxTxBytes);
     } catch (e) {
       throw fail(height, `txs[${i}]`, (e as Error).message);
     }
@@ -67,7 +70,7 @@ export function checkStoredBlock(
   const hash = blockHash(h);
   if (!storedCommit) throw fail(height, "commit", "certificate missing from storage");
   try {
-    verifyCommit(storedCommit, { chainId: genesis.chainId, height, blockHash: hash }, genesis.validators);
+    verifyCommit(storedCommit, { chainId: genesis.chainId, height, blockHash: hash }, sets.current);
   } catch (e) {
     throw fail(height, "commit", (e as Error).message);
   }

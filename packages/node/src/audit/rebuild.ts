@@ -1,6 +1,8 @@
-import { type Genesis, genesisHash } from "@weft/core";
+import { type Genesis, genesisHash, type Validator } from "@weft/core";
+import { chainParamsFor } from "../app/chain-params.js";
 import { buildGenesisState } from "../app/genesis-state.js";
 import type { ModuleRegistry } from "../app/registry.js";
+import { validatorSetFor } from "../modules/validators/state.js";
 import type { ChainStore } from "../storage/chain-store.js";
 import { checkStoredBlock, fail, replayBlock } from "./block-check.js";
 
@@ -32,9 +34,22 @@ export async function rebuildChain(
   let stateRoot = initial.stateRoot;
   let logSize = 0;
   let txs = 0;
+  let previousSet = genesis.validators as readonly Validator[];
   for (let height = 1; height <= last; height++) {
     const commit = store.getCommit(height);
-    const checked = checkStoredBlock(genesis, height, store.getBlockBytes(height), previousHash, commit);
+    // The store's state is the rebuilt state after height - 1: sets and params come from it.
+    const read = (key: string) => store.getState(key);
+    const currentSet = validatorSetFor(read, genesis);
+    const checked = checkStoredBlock(
+      genesis,
+      height,
+      store.getBlockBytes(height),
+      previousHash,
+      commit,
+      { current: currentSet, previous: previousSet },
+      chainParamsFor(read, genesis).maxTxBytes,
+    );
+    previousSet = currentSet;
     const h = checked.block.header;
     const executed = replayBlock(genesis, registry, store, checked, {
       hash: previousHash,

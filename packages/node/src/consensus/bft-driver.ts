@@ -19,6 +19,8 @@ import {
   type SignedProposal,
   type SignedVote,
   txHash,
+  type Validator,
+  validatorSetHash,
   verifyCommit,
   verifyProposal,
   verifyVote,
@@ -97,38 +99,71 @@ export class BftDriver {
   readonly sync: BlockSync;
   private readonly now: () => number;
   private readonly chainId: string;
-  private readonly names: Map<string, string>;
+  private readonly names = new Map<string, string>();
+  /** The validator set of the height being decided (from state; governance may change it). */
+  private validators: readonly Validator[] = [];
+  /** Validator set hash and timeouts the engine config was built from. */
+  private configKey = "";
 
   constructor(private readonly p: BftDriverParams) {
     this.now = p.now ?? Date.now;
     this.chainId = p.genesis.chainId;
-    this.names = new Map(p.genesis.validators.map((v) => [v.address, v.name || v.address.slice(0, 8)]));
     const height = p.app.lastCommitted().height + 1;
-    const o = p.options;
-    this.engine = createState({
-      height,
-      validators: p.genesis.validators.map((v) => ({ address: v.address, power: v.power })),
-      self: p.self,
-      isValid: (value) => this.validity.get(value) === true,
-      timeouts: {
-        propose: { baseMs: o.timeoutProposeMs, deltaMs: o.timeoutDeltaMs },
-        prevote: { baseMs: o.timeoutVoteMs, deltaMs: o.timeoutDeltaMs },
-        precommit: { baseMs: o.timeoutVoteMs, deltaMs: o.timeoutDeltaMs },
-      },
-    });
+    this.engine = this.engineFor(height, undefined);
     this.messages = new HeightMessages(height);
     this.sync = new BlockSync({
       network: p.network,
       app: p.app,
       log: p.log.child({ module: "sync" }),
       metrics: p.metrics,
-      statusIntervalMs: o.statusIntervalMs,
+      statusIntervalMs: p.options.statusIntervalMs,
       apply: (peer, items) => new Promise<void>((done) => this.enqueue({ kind: "apply", peer, items, done })),
     });
   }
 
   get height(): number {
     return this.engine.height;
+  }
+
+  /**
+   * A fresh engine for `height`: its validator set and the timeouts (`gov/params` over node
+   * options) come from the state after height - 1. The config is rebuilt only when they
+   * differ from the previous height's. A node outside the set follows silently (the engine
+   * never asks it to vote or propose) and starts signing at the height its key enters the set.
+   */
+  private engineFor(height: number, previous: TendermintState | undefined): TendermintState {
+    const set = this.p.app.validatorsAt(height);
+    const o = this.p.options;
+    const params = this.p.app.params();
+    const proposeMs = params.timeoutProposeMs ?? o.timeoutProposeMs;
+    const voteMs = params.timeoutVoteMs ?? o.timeoutVoteMs;
+    const deltaMs = params.timeoutDeltaMs ?? o.timeoutDeltaMs;
+    const key = `${validatorSetHash(set)}/${proposeMs}/${voteMs}/${deltaMs}`;
+    const wasMember = this.validators.some((v) => v.address === this.p.self);
+    const isMember = set.some((v) => v.address === this.p.self);
+    this.validators = set;
+    for (const v of set) this.names.set(v.address, v.name || v.address.slice(0, 8));
+    if (previous && key === this.configKey) return freshHeight(previous.config, height);
+    if (!previous || wasMember !== isMember) {
+      this.p.log.info(
+        { height, validators: set.length, member: isMember },
+        isMember
+          ? "this node is a validator at this height: it votes and proposes"
+          : "this node is not in the validator set at this height: it follows and signs nothing",
+      );
+    }
+    this.configKey = key;
+    return createState({
+      height,
+      validators: set.map((v) => ({ address: v.address, power: v.power })),
+      self: this.p.self,
+      isValid: (value) => this.validity.get(value) === true,
+      timeouts: {
+        propose: { baseMs: proposeMs, deltaMs },
+        prevote: { baseMs: voteMs, deltaMs },
+        precommit: { baseMs: voteMs, deltaMs },
+      },
+    });
   }
 
   get round(): number {
@@ -282,7 +317,7 @@ export class BftDriver {
       );
       return false;
     }
-    if (!verifyProposal(p, this.p.genesis.validators)) {
+    if (!verifyProposal(p, this.validators)) {
       this.refuse(peer, "bad-signature", `proposal for ${p.height}/${p.round} has an invalid signature`);
       return false;
     }
@@ -363,7 +398,7 @@ export class BftDriver {
 
   private acceptVote(peer: string | null, { vote: v }: VoteMessage): Output[] {
     if (!this.sameHeight(peer, v, { type: "vote", vote: v })) return [];
-    if (!verifyVote(v, this.p.genesis.validators))
+    if (!verifyVote(v, this.validators))
       return this.refuse(peer, "bad-signature", `${v.type} from ${v.validator} does not verify`);
     const added = this.messages.addVote(v);
     if (added.status !== "new") return [];
@@ -512,7 +547,7 @@ export class BftDriver {
     const time =
       lastCommit === null
         ? this.p.genesis.genesisTime
-        : medianCommitTime(lastCommit, this.p.genesis.validators);
+        : medianCommitTime(lastCommit, this.p.app.validatorsAt(height - 1));
     const buildStart = this.now();
     const block = this.p.app.prepareProposal({ height, time, proposer: this.p.self, lastCommit });
     this.phase.checkMs += this.now() - buildStart;
@@ -542,7 +577,7 @@ export class BftDriver {
     const started = this.now();
     await this.p.app.commitBlock(block, commit);
     const signed = new Set(signers);
-    for (const v of this.p.genesis.validators) {
+    for (const v of this.validators) {
       if (!signed.has(v.address))
         this.p.metrics.consensusMissingVotes.inc({ validator: this.name(v.address) });
     }
@@ -559,7 +594,7 @@ export class BftDriver {
       },
       "block decided and committed",
     );
-    this.afterCommit(height, false);
+    this.afterCommit(height);
   }
 
   /** Blocks from a peer that is ahead: each certificate is verified, each block re-executed. */
@@ -571,7 +606,7 @@ export class BftDriver {
         if (height > this.engine.height) break;
         const hash = blockHash(block.header);
         try {
-          verifyCommit(commit, { chainId: this.chainId, height, blockHash: hash }, this.p.genesis.validators);
+          verifyCommit(commit, { chainId: this.chainId, height, blockHash: hash }, this.validators);
         } catch (e) {
           this.refuse(work.peer, "bad-commit", `synced block ${height}: ${(e as Error).message}`);
           return;
@@ -583,17 +618,19 @@ export class BftDriver {
         }
         await this.p.app.commitBlock(block, commit);
         this.p.metrics.syncedBlocks.inc();
-        this.afterCommit(height, true);
+        this.afterCommit(height);
       }
     } finally {
       work.done();
     }
   }
 
-  private afterCommit(height: number, synced: boolean): void {
+  private afterCommit(height: number): void {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    this.engine = synced ? freshHeight(this.engine.config, height + 1) : this.engine;
+    // After a decision the engine is already at height + 1 with the old config; rebuild it
+    // when governance changed the set or the timeouts for the new height.
+    this.engine = this.engineFor(height + 1, this.engine);
     this.messages = new HeightMessages(height + 1);
     this.validity.clear();
     this.requested.clear();
@@ -693,13 +730,12 @@ export class BftDriver {
   private resumeAfterReplay(): void {
     const s = this.engine;
     if (!s.started || s.height !== this.messages.height) return;
-    const o = this.p.options;
+    const t = s.config.timeouts;
     const r = s.rounds[s.round];
-    const delta = s.round * o.timeoutDeltaMs;
-    if (s.step === "propose") this.armTimeout("propose", s.height, s.round, o.timeoutProposeMs + delta);
-    if (r?.prevoteTimeoutScheduled) this.armTimeout("prevote", s.height, s.round, o.timeoutVoteMs + delta);
-    if (r?.precommitTimeoutScheduled)
-      this.armTimeout("precommit", s.height, s.round, o.timeoutVoteMs + delta);
+    const after = (kind: TimeoutKind) => t[kind].baseMs + s.round * t[kind].deltaMs;
+    if (s.step === "propose") this.armTimeout("propose", s.height, s.round, after("propose"));
+    if (r?.prevoteTimeoutScheduled) this.armTimeout("prevote", s.height, s.round, after("prevote"));
+    if (r?.precommitTimeoutScheduled) this.armTimeout("precommit", s.height, s.round, after("precommit"));
     if (s.awaitingValue) this.buildProposal(s.height, s.round);
   }
 
@@ -751,9 +787,7 @@ export class BftDriver {
     m.consensusRound.set(to);
     const summary = this.messages.roundSummary(from);
     const named = (votes: Record<string, string>) =>
-      Object.fromEntries(
-        this.p.genesis.validators.map((v) => [this.name(v.address), votes[v.address] ?? "missing"]),
-      );
+      Object.fromEntries(this.validators.map((v) => [this.name(v.address), votes[v.address] ?? "missing"]));
     this.p.log.warn(
       {
         height: this.engine.height,

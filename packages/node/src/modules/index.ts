@@ -1,7 +1,15 @@
 import type { Module } from "../app/module.js";
 import { evidenceModule } from "./evidence/module.js";
+import { govModule } from "./gov/module.js";
 import { tokenModule } from "./token/module.js";
 import { traceModule } from "./trace/module.js";
+import { validatorsModule } from "./validators/module.js";
 
 /** The modules every Weft chain runs, in execution order. */
-export const defaultModules: readonly Module[] = [tokenModule, evidenceModule, traceModule];
+export const defaultModules: readonly Module[] = [
+  tokenModule,
+  evidenceModule,
+  traceModule,
+  govModule,
+  validatorsModule,
+];
