@@ -2,7 +2,7 @@ import { isWeftError, ProofError, parseJson, type VerifiedProof, verifyProof } f
 import { SdkError } from "./errors.js";
 import { parseGenesis } from "./genesis.js";
 
-export type { ProofBundle, StateProofBundle, TxProofBundle } from "@weft/core";
+export type { ProofBundle, StateProofBundle, TxProofBundle, ValidatorSetChange } from "@weft/core";
 export { ProofError, type VerifiedProof, verifyProof } from "@weft/core";
 
 /**

@@ -1,5 +1,5 @@
 import { Type } from "@sinclair/typebox";
-import { BlockHeaderSchema, CommitCertificateSchema } from "../block/schema.js";
+import { BlockHeaderSchema, CommitCertificateSchema, ValidatorSchema } from "../block/schema.js";
 import { ChainIdSchema, HexString, SignedTxSchema } from "../tx/schema.js";
 
 const Index = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
@@ -36,6 +36,28 @@ export const ChainEventSchema = Type.Object(
   { additionalProperties: false },
 );
 
+const StatePathSchema = Type.Object(
+  {
+    siblings: Type.Array(HexString(32), { maxItems: 256 }),
+    leaf: Type.Optional(
+      Type.Object({ keyHash: HexString(32), valueHash: HexString(32) }, { additionalProperties: false }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const ValidatorSetChangeSchema = Type.Object(
+  {
+    header: BlockHeaderSchema,
+    commit: CommitCertificateSchema,
+    set: Type.Array(ValidatorSchema, { minItems: 1, maxItems: 1000 }),
+    proof: StatePathSchema,
+  },
+  { additionalProperties: false },
+);
+
+const Changes = Type.Optional(Type.Array(ValidatorSetChangeSchema, { maxItems: 10_000 }));
+
 const logged = <T extends ReturnType<typeof Type.Object>>(entry: T) =>
   Type.Object({ entry, logIndex: Index, path: Path }, { additionalProperties: false });
 
@@ -49,6 +71,7 @@ export const TxProofBundleSchema = Type.Object(
     events: Type.Array(logged(ChainEventSchema), { maxItems: 10_000 }),
     header: BlockHeaderSchema,
     commit: CommitCertificateSchema,
+    validatorSetChanges: Changes,
   },
   { additionalProperties: false, $id: "TxProofBundle" },
 );
@@ -60,17 +83,10 @@ export const StateProofBundleSchema = Type.Object(
     genesisHash: HexString(32),
     key: Type.String({ maxLength: 1024 }),
     value: Type.Unknown(),
-    proof: Type.Object(
-      {
-        siblings: Type.Array(HexString(32), { maxItems: 256 }),
-        leaf: Type.Optional(
-          Type.Object({ keyHash: HexString(32), valueHash: HexString(32) }, { additionalProperties: false }),
-        ),
-      },
-      { additionalProperties: false },
-    ),
+    proof: StatePathSchema,
     header: BlockHeaderSchema,
     commit: CommitCertificateSchema,
+    validatorSetChanges: Changes,
   },
   { additionalProperties: false, $id: "StateProofBundle" },
 );

@@ -1,22 +1,37 @@
 import { TypeCompiler } from "@sinclair/typebox/compiler";
 import { verifyCommit } from "../block/commit.js";
 import { blockHash, genesisHash, validatorSetHash } from "../block/hash.js";
-import type { Genesis } from "../block/types.js";
+import type { Genesis, Validator } from "../block/types.js";
 import { hexToBytes, utf8 } from "../encoding/bytes.js";
 import { canonicalBytes } from "../encoding/canonical.js";
 import { WeftError } from "../errors.js";
 import { leafHash, verifyInclusion } from "../merkle/log.js";
 import { verifyStateProof } from "../merkle/state-tree.js";
 import { txHash, verifyTxSignature } from "../tx/envelope.js";
-import type { LoggedEntry, ProofBundle, StateProofBundle, TxProofBundle } from "./bundle.js";
+import {
+  type LoggedEntry,
+  type ProofBundle,
+  type StateProofBundle,
+  type TxProofBundle,
+  VALIDATOR_SET_STATE_KEY,
+} from "./bundle.js";
 import { ProofBundleSchema } from "./schema.js";
 
 /** Which part of a bundle failed: the CLI and API report it so a reader knows what was forged. */
-export type ProofPart = "bundle" | "genesis" | "header" | "commit" | "record" | "path" | "signature";
+export type ProofPart =
+  | "bundle"
+  | "genesis"
+  | "header"
+  | "commit"
+  | "record"
+  | "path"
+  | "signature"
+  | "validators";
 export type ProofErrorCode =
   | "PROOF_MALFORMED"
   | "PROOF_WRONG_GENESIS"
   | "PROOF_WRONG_VALIDATOR_SET"
+  | "PROOF_BAD_VALIDATOR_CHANGE"
   | "PROOF_BAD_COMMIT"
   | "PROOF_RECORD_MISMATCH"
   | "PROOF_BAD_PATH"
@@ -33,9 +48,11 @@ export interface VerifiedProof {
 const checkBundle = TypeCompiler.Compile(ProofBundleSchema);
 
 /**
- * Verifies a proof bundle offline against the genesis document the verifier trusts: the block
- * header is certified by the genesis validator set, and the record is bound to the header's
- * log root (transactions, receipts, events) or state root (state values). Throws ProofError.
+ * Verifies a proof bundle offline against the genesis document the verifier trusts: starting
+ * from the genesis validator set, each validator set change in the bundle is certified by the
+ * set before it; the block header is certified by the set the changes lead to, and the record
+ * is bound to the header's log root (transactions, receipts, events) or state root (state
+ * values). Throws ProofError.
  */
 export function verifyProof(bundle: unknown, trustedGenesis: Genesis): VerifiedProof {
   if (!checkBundle.Check(bundle)) {
@@ -62,20 +79,20 @@ export function verifyProof(bundle: unknown, trustedGenesis: Genesis): VerifiedP
       message: "header is for another chain",
     });
   }
-  if (b.header.validatorSetHash !== validatorSetHash(trustedGenesis.validators)) {
+  const trusted = walkValidatorSets(b, trustedGenesis.validators);
+  if (b.header.validatorSetHash !== validatorSetHash(trusted)) {
     throw new ProofError({
       code: "PROOF_WRONG_VALIDATOR_SET",
       part: "header",
-      message: "header's validator set is not the genesis validator set",
+      message:
+        b.validatorSetChanges && b.validatorSetChanges.length > 0
+          ? "header's validator set is not the set the bundle's validator set changes lead to"
+          : "header's validator set is not the genesis validator set",
     });
   }
   const hash = blockHash(b.header);
   try {
-    verifyCommit(
-      b.commit,
-      { chainId: b.chainId, height: b.header.height, blockHash: hash },
-      trustedGenesis.validators,
-    );
+    verifyCommit(b.commit, { chainId: b.chainId, height: b.header.height, blockHash: hash }, trusted);
   } catch (e) {
     const code = (e as WeftError).code;
     throw new ProofError({
@@ -90,6 +107,49 @@ export function verifyProof(bundle: unknown, trustedGenesis: Genesis): VerifiedP
   if (b.kind === "weft.proof.tx/v1") verifyTxRecord(b);
   else verifyStateRecord(b);
   return { kind: b.kind, chainId: b.chainId, height: b.header.height, blockHash: hash };
+}
+
+/**
+ * Follows the bundle's validator set changes from the genesis set: each change's header must
+ * name the set trusted so far and be certified by it, and its state root must hold the new set
+ * under `validators/set` (the set of the following height). Returns the last trusted set.
+ */
+function walkValidatorSets(b: ProofBundle, genesisSet: readonly Validator[]): readonly Validator[] {
+  let trusted = genesisSet;
+  let lastHeight = 0;
+  for (const [i, change] of (b.validatorSetChanges ?? []).entries()) {
+    const bad = (message: string) =>
+      new ProofError({
+        code: "PROOF_BAD_VALIDATOR_CHANGE",
+        part: "validators",
+        message: `validatorSetChanges[${i}]: ${message}`,
+      });
+    const h = change.header;
+    if (h.chainId !== b.chainId) throw bad("header is for another chain");
+    // A change at height e is read from block e-1, so it precedes the proven block.
+    if (h.height <= lastHeight || h.height >= b.header.height)
+      throw bad(`height ${h.height} is out of order (after ${lastHeight}, before ${b.header.height})`);
+    if (h.validatorSetHash !== validatorSetHash(trusted))
+      throw bad("header's validator set is not the set trusted at that height");
+    try {
+      verifyCommit(change.commit, { chainId: b.chainId, height: h.height, blockHash: blockHash(h) }, trusted);
+    } catch (e) {
+      throw bad(`commit certificate rejected: ${(e as Error).message}`);
+    }
+    try {
+      verifyStateProof(
+        hexToBytes(h.stateRoot, 32),
+        utf8(VALIDATOR_SET_STATE_KEY),
+        canonicalBytes(change.set),
+        change.proof,
+      );
+    } catch (e) {
+      throw bad(`the new set is not the state's ${VALIDATOR_SET_STATE_KEY}: ${(e as Error).message}`);
+    }
+    trusted = change.set;
+    lastHeight = h.height;
+  }
+  return trusted;
 }
 
 function verifyTxRecord(b: TxProofBundle): void {

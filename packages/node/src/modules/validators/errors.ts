@@ -8,6 +8,7 @@ export type ValidatorsErrorCode =
   | "VALIDATORS_DUPLICATE"
   | "VALIDATORS_NOT_IN_SET"
   | "VALIDATORS_EMPTY_SET"
+  | "VALIDATORS_TOO_MANY"
   | "VALIDATORS_LATER_CHANGE";
 export class ValidatorsError extends WeftError<{
   code: ValidatorsErrorCode;

@@ -10,8 +10,9 @@ import { ValidatorsError } from "./errors.js";
 import { PendingParamsSchema, SetParamsSchema, UpdateArgsSchema } from "./schema.js";
 import { pendingKey, SET, sortValidators, ValidatorStore } from "./state.js";
 
-/** Voting power stays summable exactly: verifyCommit multiplies the total by 3. */
-const MAX_TOTAL_POWER = Math.floor(Number.MAX_SAFE_INTEGER / 3);
+/** The limits of core's ValidatorSchema (genesis and proof bundles carry sets in that shape). */
+const MAX_POWER = 1_000_000_000;
+const MAX_VALIDATORS = 1000;
 
 const summary = (set: readonly Validator[]): CanonicalValue =>
   set.map((v) => ({ address: v.address, name: v.name, power: v.power }));
@@ -77,10 +78,10 @@ export function applyChanges(
         index: i,
       });
     }
-    if (!Number.isSafeInteger(c.power) || c.power < 0) {
+    if (!Number.isSafeInteger(c.power) || c.power < 0 || c.power > MAX_POWER) {
       throw new ValidatorsError({
         code: "VALIDATORS_BAD_POWER",
-        message: `changes[${i}].power must be a non-negative safe integer`,
+        message: `changes[${i}].power must be an integer from 0 (remove) to ${MAX_POWER}`,
         index: i,
       });
     }
@@ -117,11 +118,10 @@ export function applyChanges(
       message: "the change would leave no validator",
     });
   }
-  const total = next.reduce((sum, v) => sum + v.power, 0);
-  if (total > MAX_TOTAL_POWER) {
+  if (next.length > MAX_VALIDATORS) {
     throw new ValidatorsError({
-      code: "VALIDATORS_BAD_POWER",
-      message: `total power ${total} exceeds ${MAX_TOTAL_POWER}`,
+      code: "VALIDATORS_TOO_MANY",
+      message: `the set would have ${next.length} validators; at most ${MAX_VALIDATORS}`,
     });
   }
   return next;
