@@ -20,6 +20,7 @@ export type CliErrorCode =
   | "CLI_NO_CHAIN_DATA"
   | "CLI_NO_NETWORK"
   | "CLI_UNKNOWN_NODE"
+  | "CLI_UNKNOWN_ORG"
   | "CLI_NETWORK_HOME"
   | "CLI_NETWORK_MISMATCH";
 

@@ -127,6 +127,18 @@ export function requireNodeHome(home: string, shown: string, command: string): v
 const ORG_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
 const RESERVED = new Set(["keys", "data", "tls", "ca"]);
 
+/** One organisation name (`org init --name`, `member add --org`): as `--orgs` names are checked. */
+export function parseOrgName(value: string, name: string): string {
+  if (!ORG_NAME.test(value)) {
+    throw usage(
+      `${name} "${value}" must be 1-32 letters, digits, '_' or '-', starting with a letter or digit`,
+    );
+  }
+  if (RESERVED.has(value.toLowerCase()))
+    throw usage(`${name} "${value}" is reserved (a folder of a network)`);
+  return value;
+}
+
 /** `--orgs 4` → org1..org4; `--orgs acme,bolt` → those names (distinct, not reserved). */
 export function parseOrgs(value: string): string[] {
   const text = value.trim();

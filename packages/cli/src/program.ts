@@ -1,15 +1,23 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { registerAudit } from "./commands/audit.js";
+import { registerCert } from "./commands/cert.js";
 import { registerDev } from "./commands/dev.js";
+import { registerDevice } from "./commands/device.js";
 import { registerInit } from "./commands/init.js";
 import { registerKeys } from "./commands/keys.js";
+import { registerMember } from "./commands/member.js";
+import { registerOrg } from "./commands/org.js";
+import { registerPolicy } from "./commands/policy.js";
 import { registerProof } from "./commands/proof.js";
+import { registerProposals } from "./commands/proposals.js";
+import { registerPropose } from "./commands/propose.js";
 import { registerQuery } from "./commands/query.js";
 import { registerRebuild } from "./commands/rebuild.js";
 import { registerStart } from "./commands/start.js";
 import { registerTx } from "./commands/tx.js";
 import { registerVerifyProof } from "./commands/verify-proof.js";
+import { registerVote } from "./commands/vote.js";
 import type { CliIo } from "./context.js";
 
 // src/ and dist/ both sit next to package.json.
@@ -51,6 +59,15 @@ export function buildProgram(io: CliIo): Command {
     registerVerifyProof,
     registerAudit,
     registerRebuild,
+    // Identity and governance of a permissioned network.
+    registerOrg,
+    registerMember,
+    registerDevice,
+    registerCert,
+    registerPropose,
+    registerVote,
+    registerProposals,
+    registerPolicy,
   ]) {
     register(program, io);
   }

@@ -1,0 +1,51 @@
+import type { Command } from "commander";
+import { integerOption } from "../args.js";
+import { type CliIo, contextOf } from "../context.js";
+import { usage } from "../errors.js";
+import {
+  eventId,
+  type ProposalReport,
+  readProposal,
+  renderReport,
+  type SignFlags,
+  signer,
+  signOptions,
+  submitAndWait,
+} from "../governance.js";
+
+interface Flags extends SignFlags {
+  id: number;
+  yes?: boolean;
+  no?: boolean;
+}
+
+export function registerVote(program: Command, io: CliIo): void {
+  signOptions(
+    program
+      .command("vote")
+      .description("vote on an open proposal (gov.vote); it executes as soon as its policy is met")
+      .requiredOption("--id <n>", "proposal id", integerOption("--id", 0))
+      .option("--yes", "approve")
+      .option("--no", "reject"),
+  ).action(async (flags: Flags, command: Command) => {
+    const ctx = contextOf(command, io);
+    if (flags.yes === flags.no) throw usage("give exactly one of --yes and --no");
+    const key = await signer(ctx, flags);
+    const status = await submitAndWait(
+      ctx,
+      key,
+      { module: "gov", method: "vote", args: { id: flags.id, approve: flags.yes === true } },
+      flags,
+    );
+    // The vote's own event names the proposal; fall back to the id voted on.
+    const id = status.events?.some((e) => e.module === "gov" && e.type === "Voted")
+      ? eventId(status, "Voted")
+      : flags.id;
+    const report: ProposalReport = {
+      tx: status.hash,
+      height: status.height ?? 0,
+      proposal: await readProposal(ctx, id),
+    };
+    ctx.out.result(report, (r) => renderReport(r, `voted ${flags.yes ? "yes" : "no"}`));
+  });
+}
