@@ -195,8 +195,13 @@ export class ChainStore implements StateSource {
     return undefined;
   }
 
-  *stateEntries(): Iterable<[string, Bytes]> {
-    for (const { key, value } of this.state.getRange()) yield [key, value];
+  /** Current state entries in key order; with `prefix`, only the keys starting with it. */
+  *stateEntries(prefix?: string): Iterable<[string, Bytes]> {
+    const range = prefix === undefined ? {} : { start: prefix };
+    for (const { key, value } of this.state.getRange(range)) {
+      if (prefix !== undefined && !key.startsWith(prefix)) return;
+      yield [key, value];
+    }
   }
 
   /** Stores the genesis state as height 0. */

@@ -1,6 +1,6 @@
 import { Type } from "@sinclair/typebox";
 import { AddressSchema } from "@weft/core";
-import { defineMethod, defineQuery, type Module } from "../../app/module.js";
+import { defineMethod, defineQuery, type Module, type ResourceFacts, type StateView } from "../../app/module.js";
 import { AmountSchema, checkedAdd, parseAmount, positiveAmount, TokenError } from "./amount.js";
 import { type Asset, assetKey, balanceKey, TokenStore } from "./state.js";
 
@@ -9,6 +9,12 @@ const AssetId = Type.String({
   description: "Asset symbol, e.g. ACME or EUR.T",
 });
 const strict = { additionalProperties: false } as const;
+
+/** For policies: an asset's issuer owns what minting and burning change (none if the asset is unknown). */
+function issuerFacts(state: StateView, asset: string): ResourceFacts {
+  const found = state.get(`token/${assetKey(asset)}`) as Asset | undefined;
+  return { owners: found ? [found.issuer] : [] };
+}
 
 const createAsset = defineMethod({
   description: "Create an asset; the signer becomes its issuer (the only account that may mint).",
@@ -52,6 +58,7 @@ const createAsset = defineMethod({
 const mint = defineMethod({
   description: "Create new units of an asset for an account. Issuer only; respects maxSupply.",
   args: Type.Object({ asset: AssetId, to: AddressSchema, amount: AmountSchema }, strict),
+  resource: (state, args) => issuerFacts(state, args.asset),
   execute(ctx, args) {
     const tokens = new TokenStore(ctx.state);
     const asset = tokens.asset(args.asset);
@@ -79,6 +86,7 @@ const mint = defineMethod({
 const burn = defineMethod({
   description: "Destroy units from the signer's own balance.",
   args: Type.Object({ asset: AssetId, amount: AmountSchema }, strict),
+  resource: (state, args) => issuerFacts(state, args.asset),
   execute(ctx, args) {
     const tokens = new TokenStore(ctx.state);
     const asset = tokens.asset(args.asset);
