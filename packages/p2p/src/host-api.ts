@@ -23,13 +23,35 @@ export interface PeerCounters {
   framesDropped: number;
 }
 
+/** A TLS certificate as the host saw it (times in ms since the epoch). */
+export interface PeerCertificate {
+  subject: string;
+  org: string;
+  /** SHA-256 of the DER, lower-case hex. */
+  fingerprint: string;
+  notBefore: number;
+  notAfter: number;
+}
+
 /** Counters are cumulative over all connections to the peer (monotonic, for metrics). */
 export interface PeerStats extends PeerCounters {
   id: string;
   connected: boolean;
+  /** The certificate the peer presented on its open connection. */
+  certificate?: PeerCertificate;
 }
 
+/** `updateNetwork`'s input: a peer book plus the revoked node certificates. */
+export type NetworkUpdate = NetworkConfig & {
+  /** SHA-256 fingerprints of node certificates to refuse (hex, any case, colons allowed). */
+  revoked?: string[];
+};
+
 export interface P2PStats {
+  /** This node's own certificate (the one new connections present). */
+  identity: PeerCertificate;
+  /** Whether this node is in its current peer book (false: it was removed and talks to no one). */
+  listed: boolean;
   /** Every configured peer other than this node. */
   peers: PeerStats[];
   /** Refused or dropped connections by `RejectCode`. */
@@ -56,4 +78,18 @@ export interface P2PHost {
   /** Logs, disconnects and refuses the peer for `banMs` (and does not dial it meanwhile). */
   penalize(peerId: string, reason: string): void;
   stats(): P2PStats;
+  /**
+   * Replaces the peer book (membership changed on chain, say): connections to peers no longer
+   * listed, or whose certificate is now revoked or no longer issued by their organisation's
+   * CAs, are closed and refused from then on; new peers are dialed (lower id dials); the TLS
+   * trust roots become the new organisations' CA certificates. Throws
+   * `P2P_BAD_NETWORK_CONFIG` for a config of another chain or a malformed one.
+   */
+  updateNetwork(config: NetworkUpdate): void;
+  /**
+   * A rotated certificate and key for this node: new connections (both directions) use it;
+   * open ones are kept unless `reconnect`, which closes them so every peer re-handshakes.
+   * Throws `P2P_BAD_IDENTITY` for an identity peers would refuse (and keeps the old one).
+   */
+  reloadIdentity(identity: TlsIdentity, opts?: { reconnect?: boolean }): void;
 }

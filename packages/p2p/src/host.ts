@@ -10,15 +10,35 @@ import * as tls from "node:tls";
 import { P2PError, type RejectCode } from "./errors.js";
 import { channelId, encodeFrame, HANDSHAKE_CHANNEL, HANDSHAKE_MAX_BYTES } from "./frame.js";
 import { HELLO_TYPE, type Hello } from "./handshake.js";
-import type { P2PHost, P2PHostParams, P2PStats, PeerCounters } from "./host-api.js";
-import { findNode, type NetworkConfig, parseNetworkConfig } from "./network-config.js";
+import type {
+  NetworkUpdate,
+  P2PHost,
+  P2PHostParams,
+  P2PStats,
+  PeerCertificate,
+  PeerCounters,
+} from "./host-api.js";
+import {
+  allCaCerts,
+  findNode,
+  type NetworkConfig,
+  orgCaCerts,
+  parseNetworkConfig,
+} from "./network-config.js";
 import { defaultP2POptions, type P2POptions } from "./options.js";
 import { authenticatePeer, buildPeerBook, type PeerBook } from "./peer-book.js";
 import { type ConnectionEvents, PeerConnection } from "./peer-connection.js";
-import { certificateInfo, isIssuedBy } from "./pki.js";
+import { type CertificateInfo, certificateInfo, isIssuedBy } from "./pki.js";
 import { Redialer } from "./redialer.js";
 import { safely } from "./safely.js";
-import { CHANNELS, type ChannelName, type Logged, type PeerEvent, type PeerHandler } from "./types.js";
+import {
+  CHANNELS,
+  type ChannelName,
+  type Logged,
+  type PeerEvent,
+  type PeerHandler,
+  type TlsIdentity,
+} from "./types.js";
 
 const TLS_VERSION = "TLSv1.3";
 /** Protocol violations by an authenticated peer: it is banned, not just disconnected. */
@@ -37,10 +57,13 @@ class Host implements P2PHost {
   readonly #self: string;
   readonly #log: Logged;
   readonly #opts: P2POptions;
-  readonly #network: NetworkConfig;
-  readonly #book: PeerBook;
-  readonly #identity: { certPem: string; keyPem: string };
-  readonly #clientContext: tls.SecureContext;
+  #network: NetworkConfig;
+  #book: PeerBook;
+  /** False once an update left this node out of the peer book: it then talks to no one. */
+  #listed = true;
+  #identity: TlsIdentity;
+  #identityInfo: CertificateInfo;
+  #clientContext: tls.SecureContext;
   readonly #hello: Hello;
   readonly #helloFrame: Buffer;
   readonly #events: ConnectionEvents;
@@ -49,6 +72,8 @@ class Host implements P2PHost {
   readonly #peerEventHandlers: ((e: PeerEvent) => void)[] = [];
   /** Open (hello exchanged) connections, one per peer. */
   readonly #connections = new Map<string, PeerConnection>();
+  /** The certificate each connection's peer presented (for stats and re-checks). */
+  readonly #certificates = new WeakMap<PeerConnection, CertificateInfo>();
   readonly #handshaking = new Set<PeerConnection>();
   /** Every socket we hold, so stop() can close those still in the TLS handshake too. */
   readonly #sockets = new Set<Socket>();
@@ -68,7 +93,15 @@ class Host implements P2PHost {
     this.#network = parseNetworkConfig(params.network);
     this.#book = buildPeerBook(this.#network);
     this.#identity = params.identity;
-    this.#clientContext = checkIdentity(params, this.#network);
+    this.#identityInfo = checkIdentity(params.self, params.identity, this.#network);
+    if (params.chainId !== this.#network.chainId) {
+      throw new P2PError({
+        code: "P2P_BAD_IDENTITY",
+        message: `chain ${params.chainId} differs from the network config's ${this.#network.chainId}`,
+        self: params.self,
+      });
+    }
+    this.#clientContext = secureContext(params.self, params.identity, this.#network);
     this.#hello = {
       type: HELLO_TYPE,
       chainId: params.chainId,
@@ -76,11 +109,7 @@ class Host implements P2PHost {
       nodeId: this.#self,
     };
     this.#helloFrame = encodeFrame(HANDSHAKE_CHANNEL, this.#hello, HANDSHAKE_MAX_BYTES);
-    for (const id of this.#book.keys()) {
-      if (id !== this.#self) {
-        this.#counters.set(id, { bytesIn: 0, bytesOut: 0, framesIn: 0, framesOut: 0, framesDropped: 0 });
-      }
-    }
+    this.#syncCounters();
     this.#redialer = new Redialer(this.#opts.reconnectInitialMs, this.#opts.reconnectMaxMs, (id) =>
       safely(this.#log, "p2p dial", () => this.#dial(id)),
     );
@@ -109,11 +138,10 @@ class Host implements P2PHost {
     }
     this.#state = "starting";
     const server = tls.createServer({
-      cert: this.#identity.certPem,
-      key: this.#identity.keyPem,
-      ca: this.#network.orgs.map((org) => org.caCert),
+      ...this.#contextOptions(),
       requestCert: true,
-      rejectUnauthorized: true,
+      // Checked in #admit instead, which names why (expired, unknown CA...) before anything is sent.
+      rejectUnauthorized: false,
       minVersion: TLS_VERSION,
       maxVersion: TLS_VERSION,
       handshakeTimeout: this.#opts.handshakeTimeoutMs,
@@ -128,7 +156,7 @@ class Host implements P2PHost {
       ),
     );
     this.#server = server;
-    const port = this.#opts.port ?? this.#book.get(this.#self)!.port;
+    const port = this.#opts.port ?? this.#book.peers.get(this.#self)!.port;
     this.#listening = new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(port, this.#opts.host, () => {
@@ -146,7 +174,7 @@ class Host implements P2PHost {
     if (this.#state !== "starting") return; // stop() was called meanwhile and closes the server
     this.#state = "running";
     this.#log.info({ self: this.#self, host: this.#opts.host, port: this.listenPort }, "p2p listening");
-    for (const id of this.#book.keys()) if (this.#self < id) this.#dial(id);
+    for (const id of this.#book.peers.keys()) if (this.#self < id) this.#dial(id);
   }
 
   stop(): Promise<void> {
@@ -183,9 +211,126 @@ class Host implements P2PHost {
 
   stats(): P2PStats {
     return {
-      peers: [...this.#counters].map(([id, c]) => ({ id, connected: this.#connections.has(id), ...c })),
+      identity: certificateView(this.#identityInfo),
+      listed: this.#listed,
+      peers: [...this.#counters].map(([id, c]) => {
+        const conn = this.#connections.get(id);
+        const cert = conn && this.#certificates.get(conn);
+        return {
+          id,
+          connected: conn !== undefined,
+          ...c,
+          ...(cert ? { certificate: certificateView(cert) } : {}),
+        };
+      }),
       rejected: Object.fromEntries(this.#rejected),
     };
+  }
+
+  updateNetwork(update: NetworkUpdate): void {
+    if (this.#state === "stopped") return;
+    const { revoked = [], ...config } = update;
+    const network = parseNetworkConfig(config, { allowEmpty: true });
+    if (network.chainId !== this.#network.chainId) {
+      throw new P2PError({
+        code: "P2P_BAD_NETWORK_CONFIG",
+        message: `network update for chain ${network.chainId}, not ${this.#network.chainId}`,
+      });
+    }
+    const before = new Set(this.#book.peers.keys());
+    const book = buildPeerBook(network, revoked);
+    const own = findNode(network, this.#self);
+    const wasListed = this.#listed;
+    this.#network = network;
+    this.#book = book;
+    this.#listed = own !== undefined;
+    this.#applyContexts();
+    this.#syncCounters();
+    if (!this.#listed && wasListed) {
+      this.#log.error(
+        { self: this.#self },
+        "this node is no longer in the network (its organisation or node entry was removed): it closes every peer connection, and peers refuse it",
+      );
+    } else if (own && !orgCaCerts(own.org).some((ca) => isIssuedBy(this.#identity.certPem, ca))) {
+      this.#log.error(
+        { self: this.#self, org: own.org.name },
+        "this node's certificate is not issued by any CA its organisation now lists: peers will refuse new connections",
+      );
+    }
+    for (const conn of [...this.#connections.values(), ...this.#handshaking]) {
+      const refusal = this.#recheck(conn);
+      if (!refusal) continue;
+      this.#reject(refusal.code, refusal.detail, { peer: conn.peerId, direction: conn.direction });
+      conn.close(`${refusal.code}: ${refusal.detail}`);
+    }
+    for (const id of before) if (!book.peers.has(id)) this.#redialer.forget(id);
+    const added = [...book.peers.keys()].filter((id) => !before.has(id) && id !== this.#self);
+    const removed = [...before].filter((id) => !book.peers.has(id) && id !== this.#self);
+    if (this.#state === "running" && this.#listed) {
+      for (const id of book.peers.keys()) if (this.#self < id) this.#dial(id);
+    }
+    this.#log.info(
+      { added, removed, peers: book.peers.size - (this.#listed ? 1 : 0), revoked: book.revoked.size },
+      "peer book updated",
+    );
+  }
+
+  reloadIdentity(identity: TlsIdentity, opts: { reconnect?: boolean } = {}): void {
+    const info = checkIdentity(this.#self, identity, this.#network);
+    this.#clientContext = secureContext(this.#self, identity, this.#network);
+    const previous = this.#identityInfo;
+    this.#identity = identity;
+    this.#identityInfo = info;
+    this.#server?.setSecureContext(this.#contextOptions());
+    this.#log.info(
+      {
+        from: previous.fingerprint,
+        to: info.fingerprint,
+        notAfter: info.notAfter.toISOString(),
+        reconnect: opts.reconnect === true,
+      },
+      "TLS identity reloaded",
+    );
+    if (!opts.reconnect) return;
+    // The lower id of each pair redials at once (its backoff was reset by the last success).
+    for (const conn of [...this.#connections.values()]) conn.close("reconnecting with a new TLS identity");
+  }
+
+  /** Why an already authenticated connection may no longer stay, after a peer book update. */
+  #recheck(conn: PeerConnection): { code: RejectCode; detail: string } | undefined {
+    if (!this.#listed) return { code: "P2P_REMOVED", detail: `${this.#self} is no longer in the network` };
+    const auth = authenticatePeer(conn.socket.getPeerCertificate().raw, this.#book, this.#self, conn.peerId);
+    if (auth.ok) return undefined;
+    if (auth.code === "P2P_UNKNOWN_PEER")
+      return { code: "P2P_REMOVED", detail: `${conn.peerId} is no longer in the network` };
+    return auth;
+  }
+
+  /** Own key and certificate and the trust roots: every organisation's CA certificates. */
+  #contextOptions(): tls.SecureContextOptions {
+    return {
+      cert: this.#identity.certPem,
+      key: this.#identity.keyPem,
+      // Never undefined: that would mean the system's public roots.
+      ca: allCaCerts(this.#network),
+      minVersion: TLS_VERSION,
+      maxVersion: TLS_VERSION,
+    };
+  }
+
+  #applyContexts(): void {
+    this.#clientContext = secureContext(this.#self, this.#identity, this.#network);
+    this.#server?.setSecureContext(this.#contextOptions());
+  }
+
+  /** One counter set per configured peer; a removed peer's counters go with it. */
+  #syncCounters(): void {
+    for (const id of this.#book.peers.keys()) {
+      if (id !== this.#self && !this.#counters.has(id)) {
+        this.#counters.set(id, { bytesIn: 0, bytesOut: 0, framesIn: 0, framesOut: 0, framesDropped: 0 });
+      }
+    }
+    for (const id of [...this.#counters.keys()]) if (!this.#book.peers.has(id)) this.#counters.delete(id);
   }
 
   async #shutdown(): Promise<void> {
@@ -210,24 +355,22 @@ class Host implements P2PHost {
 
   #dial(peerId: string): void {
     if (this.#state !== "running" || this.#connections.has(peerId) || this.#dialing.has(peerId)) return;
+    const peer = this.#book.peers.get(peerId);
+    if (!peer || !this.#listed) return; // left the peer book while a redial was pending
     const banned = this.#banRemaining(peerId);
     if (banned > 0) {
       this.#redialer.retry(peerId, banned);
       return;
     }
-    const peer = this.#book.get(peerId)!;
     this.#dialing.add(peerId);
     const socket = tls.connect({
       host: peer.host,
       port: peer.port,
       secureContext: this.#clientContext,
-      // Hosts may be IPs, so names are not checked: the certificate must be the dialed node's.
-      checkServerIdentity: (_host, cert) => {
-        if (cert.subject?.CN === peerId) return undefined;
-        const detail = `dialed ${peerId}, server certificate is for ${String(cert.subject?.CN)}`;
-        this.#reject("P2P_WRONG_PEER", detail, { peer: peerId });
-        return new Error(detail);
-      },
+      // Checked in #admit (chain, validity, revocation, and that it is the dialed node's).
+      rejectUnauthorized: false,
+      // Hosts may be IPs, so names are not checked: #admit pins the certificate to the dialed node id.
+      checkServerIdentity: () => undefined,
     });
     this.#track(socket);
     let failure: string | undefined;
@@ -249,7 +392,8 @@ class Host implements P2PHost {
         clearTimeout(timer);
         this.#dialing.delete(peerId);
         if (failure !== undefined) this.#log.debug({ peer: peerId, err: failure }, "p2p dial failed");
-        if (this.#state === "running") this.#redialer.retry(peerId);
+        if (this.#state === "running" && this.#listed && this.#book.peers.has(peerId))
+          this.#redialer.retry(peerId);
       }),
     );
   }
@@ -274,7 +418,7 @@ class Host implements P2PHost {
       socket.destroy();
       return;
     }
-    const { peerId } = admitted;
+    const { peerId, certificate } = admitted;
     const conn = new PeerConnection(socket, peerId, direction, {
       helloFrame: this.#helloFrame,
       expectedHello: { ...this.#hello, nodeId: peerId },
@@ -285,6 +429,7 @@ class Host implements P2PHost {
       events: this.#events,
       log: this.#log,
     });
+    this.#certificates.set(conn, certificate);
     this.#handshaking.add(conn);
     conn.start();
   }
@@ -294,8 +439,9 @@ class Host implements P2PHost {
     socket: tls.TLSSocket,
     direction: "inbound" | "outbound",
     dialed: string | undefined,
-  ): { peerId: string } | { code: RejectCode; detail: string; peer?: string } {
-    if (!socket.authorized) return { code: "P2P_TLS_FAILED", detail: String(socket.authorizationError) };
+  ): { peerId: string; certificate: CertificateInfo } | { code: RejectCode; detail: string; peer?: string } {
+    if (!this.#listed) return { code: "P2P_REMOVED", detail: `${this.#self} is no longer in the network` };
+    if (!socket.authorized) return tlsRefusal(socket, dialed);
     const auth = authenticatePeer(socket.getPeerCertificate().raw, this.#book, this.#self, dialed);
     if (!auth.ok) return auth;
     const peerId = auth.peer.id;
@@ -305,7 +451,7 @@ class Host implements P2PHost {
       const banned = this.#banRemaining(peerId);
       if (banned > 0) return { code: "P2P_BANNED", detail: `banned for another ${banned} ms`, peer: peerId };
     }
-    return { peerId };
+    return { peerId, certificate: auth.certificate };
   }
 
   #onOpen(conn: PeerConnection): void {
@@ -388,36 +534,74 @@ class Host implements P2PHost {
   }
 }
 
-/** Fails fast on an identity peers would refuse anyway; returns the client TLS context. */
-function checkIdentity(params: P2PHostParams, network: NetworkConfig): tls.SecureContext {
-  const bad = (message: string): P2PError =>
-    new P2PError({ code: "P2P_BAD_IDENTITY", message, self: params.self });
-  const own = findNode(network, params.self);
-  if (!own) throw bad(`node ${params.self} is not in the network config`);
-  if (params.chainId !== network.chainId) {
-    throw bad(`chain ${params.chainId} differs from the network config's ${network.chainId}`);
-  }
-  let cn: string;
+const badIdentity = (self: string, message: string): P2PError =>
+  new P2PError({ code: "P2P_BAD_IDENTITY", message, self });
+
+/**
+ * Fails fast on an identity peers would refuse anyway: another node's certificate, or one no CA
+ * of this node's organisation issued. Skipped for the issuer when the node is not listed.
+ */
+function checkIdentity(self: string, identity: TlsIdentity, network: NetworkConfig): CertificateInfo {
+  const own = findNode(network, self);
+  if (!own) throw badIdentity(self, `node ${self} is not in the network config`);
+  let info: CertificateInfo;
   try {
-    cn = certificateInfo(params.identity.certPem).subjectCN;
+    info = certificateInfo(identity.certPem);
   } catch (e) {
-    throw bad(`own certificate: ${e instanceof Error ? e.message : String(e)}`);
+    throw badIdentity(self, `own certificate: ${e instanceof Error ? e.message : String(e)}`);
   }
-  if (cn !== params.self) throw bad(`own certificate is for ${cn}, not ${params.self}`);
-  if (!isIssuedBy(params.identity.certPem, own.org.caCert)) {
-    throw bad(`own certificate was not issued by ${own.org.name}'s CA`);
+  if (info.subjectCN !== self)
+    throw badIdentity(self, `own certificate is for ${info.subjectCN}, not ${self}`);
+  if (!orgCaCerts(own.org).some((ca) => isIssuedBy(identity.certPem, ca))) {
+    throw badIdentity(self, `own certificate was not issued by ${own.org.name}'s CA`);
   }
+  secureContext(self, identity, network); // the key must match the certificate
+  return info;
+}
+
+/** The client TLS context: own key and certificate, every organisation's CAs as trust roots. */
+function secureContext(self: string, identity: TlsIdentity, network: NetworkConfig): tls.SecureContext {
   try {
     return tls.createSecureContext({
-      cert: params.identity.certPem,
-      key: params.identity.keyPem,
-      ca: network.orgs.map((org) => org.caCert),
+      cert: identity.certPem,
+      key: identity.keyPem,
+      ca: allCaCerts(network),
       minVersion: TLS_VERSION,
       maxVersion: TLS_VERSION,
     });
   } catch (e) {
-    throw bad(`own key/certificate unusable for TLS: ${e instanceof Error ? e.message : String(e)}`);
+    throw badIdentity(
+      self,
+      `own key/certificate unusable for TLS: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
+}
+
+/** Why TLS did not authorize the peer's certificate, with a code for the common cases. */
+function tlsRefusal(
+  socket: tls.TLSSocket,
+  dialed: string | undefined,
+): { code: RejectCode; detail: string; peer?: string } {
+  const error = String(socket.authorizationError);
+  // Unverified, so only for the log: who the certificate claims to be.
+  const cn = socket.getPeerCertificate().subject?.CN;
+  const peer = dialed ?? (typeof cn === "string" ? cn : undefined);
+  const named = peer === undefined ? {} : { peer };
+  if (error === "CERT_HAS_EXPIRED")
+    return { code: "P2P_CERT_EXPIRED", detail: "peer certificate has expired", ...named };
+  if (error === "CERT_NOT_YET_VALID")
+    return { code: "P2P_CERT_NOT_YET_VALID", detail: "peer certificate is not yet valid", ...named };
+  return { code: "P2P_TLS_FAILED", detail: error, ...named };
+}
+
+function certificateView(info: CertificateInfo): PeerCertificate {
+  return {
+    subject: info.subjectCN,
+    org: info.org,
+    fingerprint: info.fingerprint,
+    notBefore: info.notBefore.getTime(),
+    notAfter: info.notAfter.getTime(),
+  };
 }
 
 function checkOptions(opts: P2POptions): P2POptions {

@@ -13,5 +13,6 @@ export {
   isIssuedBy,
   issueNodeCertificate,
   type NodeCertificateRequest,
+  normalizeFingerprint,
 } from "./pki.js";
 export * from "./types.js";

@@ -26,8 +26,13 @@ export interface NetworkNode {
 export interface NetworkOrg {
   /** Organisation name, e.g. "org1"; the O of its CA and node certificates. */
   name: string;
-  /** PEM of the organisation's CA certificate: the only issuer accepted for its nodes. */
+  /** PEM of the organisation's CA certificate: an issuer accepted for its nodes. */
   caCert: string;
+  /**
+   * Further CA certificates accepted for its nodes besides `caCert`, during a CA rotation: nodes
+   * with certificates from the old and the new CA both connect until the old one is dropped.
+   */
+  caCerts?: string[];
   nodes: NetworkNode[];
 }
 
@@ -37,18 +42,30 @@ export interface NetworkConfig {
   orgs: NetworkOrg[];
 }
 
-/** Parses network.json strictly: anything unexpected is refused with the path that holds it. */
-export function parseNetworkConfig(value: unknown): NetworkConfig {
+/**
+ * Parses network.json strictly: anything unexpected is refused with the path that holds it.
+ * `allowEmpty` accepts no organisations and organisations without nodes: a peer book built from
+ * the on-chain registry may have them (network.json may not).
+ */
+export function parseNetworkConfig(value: unknown, opts: { allowEmpty?: boolean } = {}): NetworkConfig {
+  const list = opts.allowEmpty ? array : nonEmptyArray;
   const root = record(value, "$", ["type", "chainId", "orgs"]);
   if (root.type !== "weft-network/v1") fail("type", 'must be "weft-network/v1"');
   const chainId = nonEmptyString(root.chainId, "chainId");
-  const orgs = nonEmptyArray(root.orgs, "orgs").map((org, i) => parseOrg(org, `orgs[${i}]`));
+  const orgs = list(root.orgs, "orgs").map((org, i) => parseOrg(org, `orgs[${i}]`, list));
   const seen = { org: new Set<string>(), ca: new Set<string>(), id: new Set<string>() };
   const seenAddress = new Set<string>();
   const seenValidator = new Set<string>();
   orgs.forEach((org, i) => {
     unique(seen.org, org.name, `orgs[${i}].name`, "organisation name");
-    unique(seen.ca, new X509Certificate(org.caCert).fingerprint256, `orgs[${i}].caCert`, "CA certificate");
+    // One organisation's CA may never vouch for another's nodes, so no CA appears twice.
+    const own = new Set<string>();
+    orgCaCerts(org).forEach((pem, k) => {
+      const fingerprint = new X509Certificate(pem).fingerprint256;
+      if (own.has(fingerprint)) return;
+      own.add(fingerprint);
+      unique(seen.ca, fingerprint, k === 0 ? `orgs[${i}].caCert` : `orgs[${i}].caCerts`, "CA certificate");
+    });
     org.nodes.forEach((node, j) => {
       const path = `orgs[${i}].nodes[${j}]`;
       unique(seen.id, node.id, `${path}.id`, "node id");
@@ -71,23 +88,42 @@ export function findNode(
   return undefined;
 }
 
+/** Every CA certificate accepted for the organisation's nodes (`caCert` first, no duplicates). */
+export function orgCaCerts(org: NetworkOrg): string[] {
+  return [...new Set([org.caCert, ...(org.caCerts ?? [])])];
+}
+
+/** The CA certificates of every organisation: the TLS trust roots. */
+export function allCaCerts(config: NetworkConfig): string[] {
+  return config.orgs.flatMap(orgCaCerts);
+}
+
 export function allNodes(config: NetworkConfig): { org: NetworkOrg; node: NetworkNode }[] {
   return config.orgs.flatMap((org) => org.nodes.map((node) => ({ org, node })));
 }
 
-function parseOrg(value: unknown, path: string): NetworkOrg {
-  const o = record(value, path, ["name", "caCert", "nodes"]);
+function parseOrg(value: unknown, path: string, list: typeof array): NetworkOrg {
+  const o = record(value, path, ["name", "caCert", "caCerts", "nodes"]);
   const name = nonEmptyString(o.name, `${path}.name`);
-  const caCert = nonEmptyString(o.caCert, `${path}.caCert`);
+  const caCert = caCertificate(o.caCert, `${path}.caCert`);
+  const nodes = list(o.nodes, `${path}.nodes`).map((n, j) => parseNode(n, `${path}.nodes[${j}]`));
+  if (o.caCerts === undefined) return { name, caCert, nodes };
+  const caCerts = array(o.caCerts, `${path}.caCerts`).map((c, k) =>
+    caCertificate(c, `${path}.caCerts[${k}]`),
+  );
+  return { name, caCert, caCerts, nodes };
+}
+
+function caCertificate(value: unknown, path: string): string {
+  const pem = nonEmptyString(value, path);
   let ca: X509Certificate;
   try {
-    ca = new X509Certificate(caCert);
+    ca = new X509Certificate(pem);
   } catch {
-    fail(`${path}.caCert`, "is not a PEM X.509 certificate");
+    fail(path, "is not a PEM X.509 certificate");
   }
-  if (!ca.ca) fail(`${path}.caCert`, "is not a CA certificate (basicConstraints CA:true)");
-  const nodes = nonEmptyArray(o.nodes, `${path}.nodes`).map((n, j) => parseNode(n, `${path}.nodes[${j}]`));
-  return { name, caCert, nodes };
+  if (!ca.ca) fail(path, "is not a CA certificate (basicConstraints CA:true)");
+  return pem;
 }
 
 function parseNode(value: unknown, path: string): NetworkNode {
@@ -127,6 +163,11 @@ function host(value: unknown, path: string): string {
   const h = nonEmptyString(value, path);
   if (isIP(h) === 0 && !HOSTNAME.test(h)) fail(path, "must be a DNS name or an IP address");
   return h;
+}
+
+function array(value: unknown, path: string): unknown[] {
+  if (!Array.isArray(value)) fail(path, "must be an array");
+  return value;
 }
 
 function nonEmptyArray(value: unknown, path: string): unknown[] {

@@ -27,6 +27,9 @@ export interface NodeCertificateRequest {
   hosts: string[];
   validityDays?: number;
   now?: Date;
+  /** Explicit validity window (both or neither), overriding `now`/`validityDays`: for tests and back-dated issuance. */
+  notBefore?: Date;
+  notAfter?: Date;
 }
 
 export interface CertificateInfo {
@@ -38,6 +41,8 @@ export interface CertificateInfo {
   notAfter: Date;
   /** SHA-256 of the DER, colon-separated upper-case hex (as Node's TLS reports it). */
   fingerprint256: string;
+  /** SHA-256 of the DER, plain lower-case hex (as the on-chain registry and revocations name it). */
+  fingerprint: string;
 }
 
 export async function createOrgCa(
@@ -95,7 +100,7 @@ export async function issueNodeCertificate(
     serialNumber: serialNumber(),
     subject: [{ CN: [req.nodeId] }, { O: [req.org] }],
     issuer: caCert.subject,
-    ...validity(req.now, req.validityDays ?? 825),
+    ...nodeValidity(req),
     publicKey: keys.publicKey,
     signingKey: caKey,
     signingAlgorithm: SIGNING,
@@ -118,14 +123,21 @@ export function certificateInfo(pem: string | Uint8Array): CertificateInfo {
       message: `expected one subject CN, found ${cns.length}`,
     });
   }
+  const fingerprint256 = new NodeCertificate(Buffer.from(cert.rawData)).fingerprint256;
   return {
     subjectCN: cns[0]!,
     org: cert.subjectName.getField("O")[0] ?? "",
     issuerCN: cert.issuerName.getField("CN")[0] ?? "",
     notBefore: cert.notBefore,
     notAfter: cert.notAfter,
-    fingerprint256: new NodeCertificate(Buffer.from(cert.rawData)).fingerprint256,
+    fingerprint256: fingerprint256,
+    fingerprint: normalizeFingerprint(fingerprint256),
   };
+}
+
+/** A SHA-256 fingerprint as plain lower-case hex, whether written with colons or upper case. */
+export function normalizeFingerprint(fingerprint: string): string {
+  return fingerprint.replaceAll(":", "").toLowerCase();
 }
 
 /** True when `caPem` is a CA certificate whose key signed `certPem` (names and signature). */
@@ -168,6 +180,19 @@ async function generateKeys(): Promise<CryptoKeyPair> {
 
 async function exportPkcs8(key: CryptoKey): Promise<string> {
   return x509.PemConverter.encode(await webcrypto.subtle.exportKey("pkcs8", key), "PRIVATE KEY");
+}
+
+function nodeValidity(req: NodeCertificateRequest): { notBefore: Date; notAfter: Date } {
+  if (req.notBefore === undefined && req.notAfter === undefined)
+    return validity(req.now, req.validityDays ?? 825);
+  const { notBefore, notAfter } = req;
+  if (!notBefore || !notAfter || !(notBefore.getTime() < notAfter.getTime())) {
+    throw new P2PError({
+      code: "P2P_BAD_CERTIFICATE",
+      message: "notBefore and notAfter must be given together, notBefore first",
+    });
+  }
+  return { notBefore, notAfter };
 }
 
 function validity(now: Date | undefined, days: number): { notBefore: Date; notAfter: Date } {

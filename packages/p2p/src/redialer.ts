@@ -31,6 +31,13 @@ export class Redialer {
     this.#timers.set(peerId, timer);
   }
 
+  /** Drops the peer's pending attempt and backoff (it left the peer book). */
+  forget(peerId: string): void {
+    clearTimeout(this.#timers.get(peerId));
+    this.#timers.delete(peerId);
+    this.#attempts.delete(peerId);
+  }
+
   succeeded(peerId: string): void {
     this.#attempts.delete(peerId);
   }

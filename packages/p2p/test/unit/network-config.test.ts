@@ -1,21 +1,25 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import {
+  allCaCerts,
   allNodes,
   createOrgCa,
   findNode,
   issueNodeCertificate,
+  orgCaCerts,
   P2PError,
   parseNetworkConfig,
 } from "../../src/index.js";
 
 let ca1: string;
 let ca2: string;
+let ca1next: string;
 let leaf: string;
 
 beforeAll(async () => {
   const org1 = await createOrgCa("org1");
   ca1 = org1.certPem;
   ca2 = (await createOrgCa("org2")).certPem;
+  ca1next = (await createOrgCa("org1")).certPem;
   leaf = (await issueNodeCertificate(org1, { nodeId: "x", org: "org1", hosts: [] })).certPem;
 });
 
@@ -134,5 +138,26 @@ describe("parseNetworkConfig", () => {
     expect(refusal((c) => Object.assign(c.orgs[1]!.nodes[0]!, { validator: "v1" }))).toBe(
       "orgs[1].nodes[0].validator",
     );
+  });
+
+  it("accepts further CA certificates per organisation (CA rotation) and lists them as trust roots", () => {
+    const config = valid();
+    Object.assign(config.orgs[0]!, { caCerts: [ca1, ca1next] });
+    const parsed = parseNetworkConfig(config);
+    expect(orgCaCerts(parsed.orgs[0]!)).toEqual([ca1, ca1next]); // caCert repeated there counts once
+    expect(allCaCerts(parsed)).toEqual([ca1, ca1next, ca2]);
+    expect(orgCaCerts(parsed.orgs[1]!)).toEqual([ca2]);
+    expect(refusal((c) => Object.assign(c.orgs[0]!, { caCerts: [leaf] }))).toBe("orgs[0].caCerts[0]");
+    expect(refusal((c) => Object.assign(c.orgs[0]!, { caCerts: ca1next }))).toBe("orgs[0].caCerts");
+    expect(refusal((c) => Object.assign(c.orgs[1]!, { caCerts: [ca1] }))).toBe("orgs[1].caCerts");
+  });
+
+  it("allowEmpty admits no organisations and organisations without nodes (registry-built books)", () => {
+    expect(refusal((c) => Object.assign(c.orgs[0]!, { nodes: [] }))).toBe("orgs[0].nodes");
+    const empty = { type: "weft-network/v1", chainId: "weft-test", orgs: [] };
+    expect(parseNetworkConfig(empty, { allowEmpty: true }).orgs).toEqual([]);
+    const config = valid();
+    Object.assign(config.orgs[0]!, { nodes: [] });
+    expect(allNodes(parseNetworkConfig(config, { allowEmpty: true }))).toHaveLength(1);
   });
 });

@@ -7,6 +7,7 @@ import {
   createOrgCa,
   isIssuedBy,
   issueNodeCertificate,
+  normalizeFingerprint,
   P2PError,
   type TlsIdentity,
 } from "../../src/index.js";
@@ -122,5 +123,27 @@ describe("node certificate", () => {
     expect(await code(issueNodeCertificate(org1, { ...req, validityDays: 0 }))).toBe("P2P_BAD_CERTIFICATE");
     expect(await code(createOrgCa(""))).toBe("P2P_BAD_CERTIFICATE");
     expect(() => certificateInfo("not a certificate")).toThrow(P2PError);
+  });
+
+  it("takes an explicit validity window (back-dated or future) and reports plain hex fingerprints", async () => {
+    const notBefore = new Date(now.getTime() - 30 * DAY);
+    const notAfter = new Date(now.getTime() - DAY);
+    const old = await issueNodeCertificate(org1, {
+      nodeId: "old",
+      org: "org1",
+      hosts: [],
+      notBefore,
+      notAfter,
+    });
+    const info = certificateInfo(old.certPem);
+    expect([info.notBefore, info.notAfter]).toEqual([notBefore, notAfter]);
+    expect(info.fingerprint).toBe(info.fingerprint256.replaceAll(":", "").toLowerCase());
+    expect(info.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(normalizeFingerprint(info.fingerprint256)).toBe(info.fingerprint);
+    const req = { nodeId: "x", org: "org1", hosts: [] };
+    expect(await code(issueNodeCertificate(org1, { ...req, notBefore }))).toBe("P2P_BAD_CERTIFICATE");
+    expect(await code(issueNodeCertificate(org1, { ...req, notBefore: notAfter, notAfter: notBefore }))).toBe(
+      "P2P_BAD_CERTIFICATE",
+    );
   });
 });
