@@ -17,6 +17,7 @@ import {
 } from "@weft/core";
 import type { Logger } from "pino";
 import type { Application } from "./app/application.js";
+import { authorizeAtHead } from "./app/authorize-now.js";
 import type { ExecutedBlock } from "./app/executor.js";
 import { NodeError } from "./errors.js";
 import { badSignature } from "./mempool/mempool.js";
@@ -92,7 +93,10 @@ export class LocalNodeService implements NodeService {
     const checked: { slot: number; decoded: DecodedTx }[] = [];
     inputs.forEach((input, slot) => {
       try {
-        checked.push({ slot, decoded: this.app.mempool.check(input, ctx) });
+        const decoded = this.app.mempool.check(input, ctx);
+        // A call its policy denies now is refused here, with the error the chain would give.
+        authorizeAtHead(this.app.registry, this.store, this.chainId, decoded);
+        checked.push({ slot, decoded });
         outcomes.push({ hash: "", accepted: true });
       } catch (e) {
         outcomes.push(reject(e));

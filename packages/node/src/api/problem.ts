@@ -50,6 +50,9 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   TX_WRONG_CHAIN: 422,
   TX_EXPIRED: 422,
   TX_SEQUENCE_TOO_HIGH: 422,
+  // Identity arguments the registry refuses at admission: the request's content, not the caller.
+  IDENTITY_BAD_ARGS: 422,
+  IDENTITY_BAD_CERTIFICATE: 422,
   API_INTERNAL: 500,
   NODE_MEMPOOL_FULL: 503,
   NODE_STOPPED: 503,
@@ -60,6 +63,9 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
 const STATUS_BY_PREFIX: readonly (readonly [string, number])[] = [
   ["CODEC_", 400],
   ["TOKEN_", 422],
+  // The signer may not do this: not an active identity, or the action's policy denies it.
+  ["IDENTITY_", 403],
+  ["POLICY_", 403],
 ];
 
 /** The HTTP status for an error code; undefined means "not a known client error": a 500. */

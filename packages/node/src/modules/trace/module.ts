@@ -14,6 +14,7 @@ import { type PreparedEvent, prepareCapture } from "./capture.js";
 import { TraceError } from "./errors.js";
 import { eventIdHex } from "./ids.js";
 import { authorize } from "./policy.js";
+import { captureFacts } from "./resource.js";
 import { AnchorArgsSchema, CaptureArgsSchema, EventParamsSchema, MAX_EVENTS_PER_TX } from "./schema.js";
 import { declarationKey, eventKey, TraceStore } from "./state.js";
 
@@ -44,6 +45,8 @@ const capture = defineMethod({
   precheck(args) {
     prepare(args.document);
   },
+  // Locations and devices for identity policies, from the same prepared (cached) document.
+  resource: (_state, args) => captureFacts(prepare(args.document)),
   execute(ctx, args) {
     const events = prepare(args.document);
     const traces = new TraceStore(ctx.state);
