@@ -117,11 +117,16 @@ export function initHome(
   return { genesis, accounts };
 }
 
-/** A genesis with the given validators (power 10 each) and funded accounts. */
+/**
+ * A genesis with the given validators (power 10 each) and funded accounts. Without `modules`
+ * (single-node `weft init`) the chain is open: no `identity` appState, so no permissions;
+ * `initNetwork` passes `identity` and `gov` to make it permissioned.
+ */
 export function buildGenesis(
   options: InitOptions,
   validators: { name: string; key: KeyPair }[],
   accounts: Record<string, KeyPair>,
+  modules: Genesis["appState"] = {},
 ): Genesis {
   const addresses = Object.values(accounts).map((k) => addressOf(k));
   const first = addresses[0];
@@ -144,6 +149,7 @@ export function buildGenesis(
             })),
           }
         : { assets: [], balances: [] },
+    ...modules,
   };
   const genesis: Genesis = {
     chainId: options.chainId,

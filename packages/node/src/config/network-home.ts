@@ -1,6 +1,13 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { addressOf, type Genesis, generateKeyPair, type KeyPair, parseJson } from "@weft/core";
+import {
+  addressOf,
+  type CanonicalValue,
+  type Genesis,
+  generateKeyPair,
+  type KeyPair,
+  parseJson,
+} from "@weft/core";
 import {
   certificateInfo,
   createOrgCa,
@@ -10,8 +17,10 @@ import {
   parseNetworkConfig,
 } from "@weft/p2p";
 import { NodeError } from "../errors.js";
+import { defaultPolicies } from "../modules/identity/defaults.js";
 import type { NodeNetwork } from "../node.js";
 import { buildGenesis, homePaths, type InitOptions, writeGenesis, writeKeyFile } from "./home.js";
+import { demoCompanyPrefix, type Gs1Assignment, identityAppState, memberOf } from "./identity-genesis.js";
 
 export interface InitNetworkOptions extends InitOptions {
   /** Organisation names; each gets a CA, a validator node and a home folder of its own. */
@@ -22,6 +31,11 @@ export interface InitNetworkOptions extends InitOptions {
   basePeerPort: number;
   /** API port of the first organisation's node; the others count up from it. */
   baseApiPort: number;
+  /**
+   * GS1 identifiers per organisation name (locations under them count as the org's own for
+   * `trace.capture`); an org not listed gets the demo company prefix 952000<i+1>.
+   */
+  gs1?: Record<string, Gs1Assignment>;
 }
 
 export interface InitNetworkReport {
@@ -36,6 +50,9 @@ export interface InitNetworkReport {
     validator: string;
     peerPort: number;
     apiPort: number;
+    /** The organisation's first admin (roles [admin]): it votes for the org in governance. */
+    admin: KeyPair;
+    adminKeyFile: string;
   }[];
 }
 
@@ -44,8 +61,13 @@ export interface InitNetworkReport {
  *   genesis.json, network.json   shared by every organisation (copied into each home)
  *   keys/<account>.json          funded account keys
  *   <org>/                       one node home per organisation: its CA, node key, TLS
- *                                certificate issued by its CA, config.json with its ports
+ *                                certificate issued by its CA, config.json with its ports,
+ *                                keys/admin.json (the org's admin member key)
  * Each <org> folder is what that organisation copies to its own machine.
+ *
+ * The genesis is permissioned: `appState.identity` registers every organisation (its CA, node,
+ * GS1 identifiers) with an `admin` member, its node key as member `node` (operator, writer), the
+ * funded accounts as writers of the first organisation, and the default policies.
  */
 export async function initNetwork(root: string, options: InitNetworkOptions): Promise<InitNetworkReport> {
   if (existsSync(join(root, "genesis.json")) || existsSync(join(root, "network.json"))) {
@@ -69,6 +91,8 @@ export async function initNetwork(root: string, options: InitNetworkOptions): Pr
         tls,
         nodeId,
         key: generateKeyPair(alg),
+        admin: generateKeyPair(alg),
+        gs1: options.gs1?.[name] ?? { companyPrefixes: [demoCompanyPrefix(i)], glns: [] },
         peerPort: options.basePeerPort + i,
         apiPort: options.baseApiPort + i,
       };
@@ -76,10 +100,26 @@ export async function initNetwork(root: string, options: InitNetworkOptions): Pr
   );
   const accounts: Record<string, KeyPair> = {};
   for (const name of options.accounts) accounts[name] = generateKeyPair(alg);
+  const identity = identityAppState(
+    orgs.map((o, i) => ({
+      name: o.name,
+      caCert: o.ca.certPem,
+      nodes: [{ id: o.nodeId, host: options.host, port: o.peerPort }],
+      gs1: o.gs1,
+      members: [
+        memberOf("admin", ["admin"], o.admin),
+        memberOf("node", ["operator", "writer"], o.key),
+        // The funded accounts write for the first organisation (demo users of its node).
+        ...(i === 0 ? Object.entries(accounts).map(([name, key]) => memberOf(name, ["writer"], key)) : []),
+      ],
+    })),
+    defaultPolicies as unknown as Record<string, unknown>,
+  );
   const genesis = buildGenesis(
     options,
     orgs.map((o) => ({ name: o.name, key: o.key })),
     accounts,
+    { identity: identity as unknown as CanonicalValue, gov: {} },
   );
   const network = parseNetworkConfig({
     type: "weft-network/v1",
@@ -105,6 +145,7 @@ export async function initNetwork(root: string, options: InitNetworkOptions): Pr
     writeGenesis(paths.genesis, genesis);
     writeFileSync(paths.network, networkText);
     writeKeyFile(paths.nodeKey, o.key);
+    writeKeyFile(join(paths.keys, "admin.json"), o.admin);
     writeFileSync(paths.caCert, o.ca.certPem);
     writeFileSync(paths.caKey, o.ca.keyPem, { mode: 0o600 });
     writeFileSync(paths.tlsCert, o.tls.certPem);
@@ -124,6 +165,8 @@ export async function initNetwork(root: string, options: InitNetworkOptions): Pr
       validator: addressOf(o.key),
       peerPort: o.peerPort,
       apiPort: o.apiPort,
+      admin: o.admin,
+      adminKeyFile: join(root, o.name, "keys", "admin.json"),
     })),
   };
 }
