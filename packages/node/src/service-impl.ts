@@ -13,6 +13,7 @@ import {
   proveState,
   type StateProofBundle,
   type TxProofBundle,
+  type ValidatorSetChange,
   WeftError,
 } from "@weft/core";
 import type { Logger } from "pino";
@@ -23,6 +24,7 @@ import { NodeError } from "./errors.js";
 import { badSignature } from "./mempool/mempool.js";
 import type { SignatureVerifier } from "./mempool/verifier.js";
 import type { Metrics } from "./metrics/metrics.js";
+import { validatorSetChanges } from "./modules/validators/proof.js";
 import type {
   BlockView,
   NodeEvent,
@@ -211,7 +213,14 @@ export class LocalNodeService implements NodeService {
       proof,
       header,
       commit,
+      ...this.setChanges(header.height),
     };
+  }
+
+  /** The validator set changes a verifier walks from genesis to `height` (none: field left out). */
+  private setChanges(height: number): { validatorSetChanges?: ValidatorSetChange[] } {
+    const changes = validatorSetChanges(this.store, height);
+    return changes.length > 0 ? { validatorSetChanges: changes } : {};
   }
 
   proveTx(hash: string): TxProofBundle {
@@ -234,6 +243,7 @@ export class LocalNodeService implements NodeService {
       events: result.events.map((e) => ({ entry: e.entry, logIndex: e.logIndex, path: path(e.logIndex) })),
       header: block.header,
       commit,
+      ...this.setChanges(block.header.height),
     };
   }
 
