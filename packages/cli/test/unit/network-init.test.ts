@@ -85,6 +85,7 @@ describe("weft init --orgs and --node (in-process)", () => {
       "config.json",
       "genesis.json",
       "keys",
+      "keys/admin.json",
       "network.json",
       "node-key.json",
       "tls",
@@ -281,8 +282,9 @@ describe("weft init --orgs and --node (in-process)", () => {
     expect(names(await weft("--json --home net/org1 keys list"))).toEqual(["ann", "ben"]);
     expect((await weft("--json --home net keys generate ops --node org1")).code).toBe(0);
     expect(existsSync(join(dir, "net", "keys", "ops.json"))).toBe(true);
-    // Copied out of its network folder (to its own machine), a node home uses its own keys/.
+    // Copied out of its network folder (to its own machine), a node home uses its own keys/:
+    // its organisation's admin key.
     cpSync(join(dir, "net", "org1"), join(dir, "machine"), { recursive: true });
-    expect(names(await weft("--json --home machine keys list"))).toEqual([]);
+    expect(names(await weft("--json --home machine keys list"))).toEqual(["admin"]);
   });
 });
