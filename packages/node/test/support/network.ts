@@ -1,11 +1,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { KeyPair } from "@weft/core";
+import type { Genesis, KeyPair } from "@weft/core";
 import type { Logger } from "pino";
 import {
   createNode,
   homePaths,
+  type Module,
+  type InitNetworkOptions,
   type InitNetworkReport,
   initNetwork,
   type NodeOptionsInput,
@@ -13,6 +15,7 @@ import {
   readKeyFile,
   readNodeNetwork,
   type WeftNode,
+  writeGenesis,
 } from "../../src/index.js";
 import { freePort } from "../e2e/support/process.js";
 
@@ -45,6 +48,17 @@ export async function createTestNetwork(
     consensus?: NodeOptionsInput["consensus"];
     epcis?: (i: number) => NodeOptionsInput["epcis"];
     logger?: (i: number) => Logger;
+    /** GS1 identifiers by org name (org1…); others get the demo prefix 952000<i>. */
+    gs1?: InitNetworkOptions["gs1"];
+    /**
+     * The last `nonValidators` nodes are in network.json (they connect and sync) but not in
+     * genesis.validators: they follow until governance adds them.
+     */
+    nonValidators?: number;
+    /** Rewrites the genesis every node starts from (e.g. an open chain without identity). */
+    genesis?: (genesis: Genesis) => Genesis;
+    /** Modules of every node (default: defaultModules). */
+    modules?: readonly Module[];
   } = {},
 ): Promise<TestNetwork> {
   const root = mkdtempSync(join(tmpdir(), "weft-net-"));
@@ -63,7 +77,19 @@ export async function createTestNetwork(
     baseApiPort: 0,
     accounts: opts.accounts ?? ["alice", "bob"],
     asset: { id: "WEFT", name: "WEFT", decimals: 2, supplyPerAccount: "1000000000" },
+    ...(opts.gs1 ? { gs1: opts.gs1 } : {}),
   });
+  if (opts.nonValidators || opts.genesis) {
+    const followers = new Set(report.orgs.slice(n - (opts.nonValidators ?? 0)).map((o) => o.validator));
+    let genesis: Genesis = {
+      ...report.genesis,
+      validators: report.genesis.validators.filter((v) => !followers.has(v.address)),
+    };
+    if (opts.genesis) genesis = opts.genesis(genesis);
+    report.genesis = genesis;
+    writeGenesis(join(root, "genesis.json"), genesis);
+    for (const org of orgs) writeGenesis(homePaths(join(root, org)).genesis, genesis);
+  }
   const nodes: (WeftNode | undefined)[] = Array.from({ length: n });
   const net: TestNetwork = {
     root,
@@ -87,6 +113,7 @@ export async function createTestNetwork(
           ...(opts.epcis ? { epcis: opts.epcis(i) } : {}),
         },
         ...(opts.logger ? { logger: opts.logger(i) } : {}),
+        ...(opts.modules ? { modules: opts.modules } : {}),
       });
       await node.start();
       nodes[i] = node;
