@@ -94,11 +94,11 @@ export interface Proposal {
   id: number;
   title: string;
   proposer: string;
-  proposerOrg?: string;
+  proposerOrg?: string | null;
   actions: { module: string; method: string; args: CanonicalValue }[];
   createdAt: number;
   deadline: number;
-  votes: { voter: string; org?: string; approve: boolean; height: number }[];
+  votes: { voter: string; org?: string | null; approve: boolean; height: number }[];
   status: "open" | "executed" | "rejected" | "expired" | "failed";
   decidedAt?: number;
   error?: { code: string; message: string };

@@ -21,7 +21,9 @@ export type Policy =
 
 const ROLE = /^[a-z][a-z0-9_-]{0,31}$/;
 const SCOPES = ["any", "resource", "self"];
-const MAX_DEPTH = 8;
+// Limits of the identity module's PolicySchema (modules/identity/schema.ts).
+const MAX_DEPTH = 6;
+const MAX_ITEMS = 16;
 
 /** `--policy`: inline JSON (starting with `{`) or a file holding it; the shape is checked. */
 export function readPolicy(ctx: { resolvePath(path: string): string }, value: string): Policy {
@@ -54,7 +56,8 @@ function checkPolicy(value: unknown, path: string, source: string, depth: number
   };
   const list = (key: string) => {
     const items = v[key];
-    if (!Array.isArray(items) || items.length === 0) fail(`.${key} must be a non-empty array of policies`);
+    if (!Array.isArray(items) || items.length === 0 || items.length > MAX_ITEMS)
+      fail(`.${key} must be an array of 1 to ${MAX_ITEMS} policies`);
     for (const [i, p] of (items as unknown[]).entries())
       checkPolicy(p, `${path}.${key}[${i}]`, source, depth + 1);
     return items as unknown[];
@@ -88,12 +91,13 @@ function checkPolicy(value: unknown, path: string, source: string, depth: number
       const extra = Object.keys(a as object).find((k) => k !== "threshold" && k !== "from");
       if (extra !== undefined) fail(`.approvals has an unexpected key "${extra}" (allowed: threshold, from)`);
       const from = (a as Record<string, unknown>).from;
-      if (!Array.isArray(from) || from.length === 0)
-        fail(".approvals.from must be a non-empty array of policies");
+      if (!Array.isArray(from) || from.length === 0 || from.length > MAX_ITEMS)
+        fail(`.approvals.from must be an array of 1 to ${MAX_ITEMS} policies`);
       for (const [i, p] of (from as unknown[]).entries())
         checkPolicy(p, `${path}.approvals.from[${i}]`, source, depth + 1);
       const k = (a as Record<string, unknown>).threshold;
-      if (!Number.isSafeInteger(k) || (k as number) < 1) fail(".approvals.threshold must be an integer ≥ 1");
+      if (!Number.isSafeInteger(k) || (k as number) < 1 || (k as number) > 64)
+        fail(".approvals.threshold must be an integer from 1 to 64");
       return;
     }
     case "orgVotes": {
@@ -103,8 +107,10 @@ function checkPolicy(value: unknown, path: string, source: string, depth: number
       const extra = Object.keys(o as object).find((k) => k !== "num" && k !== "den");
       if (extra !== undefined) fail(`.orgVotes has an unexpected key "${extra}" (allowed: num, den)`);
       const { num, den } = o as { num?: unknown; den?: unknown };
-      if (!Number.isSafeInteger(num) || (num as number) < 0) fail(".orgVotes.num must be an integer ≥ 0");
-      if (!Number.isSafeInteger(den) || (den as number) < 1) fail(".orgVotes.den must be an integer ≥ 1");
+      if (!Number.isSafeInteger(num) || (num as number) < 0 || (num as number) > 1000)
+        fail(".orgVotes.num must be an integer from 0 to 1000");
+      if (!Number.isSafeInteger(den) || (den as number) < 1 || (den as number) > 1000)
+        fail(".orgVotes.den must be an integer from 1 to 1000");
       if ((num as number) >= (den as number))
         fail(".orgVotes.num must be less than .den (more than num/den of orgs vote)");
       return;

@@ -37,7 +37,8 @@ export interface MemberReport {
   publicKey: PublicKeyInfo;
 }
 
-const MEMBER_ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,63}$/;
+// As the identity module's MemberIdSchema: printable ASCII without spaces (an EPC URN fits).
+const MEMBER_ID = /^[\x21-\x7e]{1,256}$/;
 const ROLE = /^[a-z][a-z0-9_-]{0,31}$/;
 
 export function registerMember(program: Command, io: CliIo): void {
@@ -129,9 +130,7 @@ export function registerIdentityKind(program: Command, io: CliIo, kind: MemberKi
 
 export function parseMemberId(value: string): string {
   if (!MEMBER_ID.test(value))
-    throw usage(
-      `--id "${value}" must be 1-64 letters, digits, '.', '_', ':', '@' or '-', starting with a letter or digit`,
-    );
+    throw usage(`--id "${value}" must be 1-256 printable ASCII characters without spaces`);
   return value;
 }
 

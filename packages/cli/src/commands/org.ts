@@ -58,7 +58,7 @@ export function registerOrg(program: Command, io: CliIo): void {
       if (flags.peerPort === flags.apiPort)
         throw usage(`--peer-port and --api-port are both ${flags.apiPort}`);
       const gs1 = {
-        companyPrefixes: digitsList(flags.companyPrefix, "--company-prefix", 4, 12),
+        companyPrefixes: digitsList(flags.companyPrefix, "--company-prefix", 6, 12),
         glns: digitsList(flags.gln, "--gln", 13, 13),
       };
       const source = readNetworkSource(ctx.resolvePath(flags.from));
@@ -91,22 +91,23 @@ export function registerOrg(program: Command, io: CliIo): void {
   ).action(async (flags: ProposeFlags & { request: string; validatorPower?: number }, command: Command) => {
     const ctx = contextOf(command, io);
     const request = readMembershipRequest(ctx.resolvePath(flags.request));
-    const actions: TxCall[] = [
-      {
-        module: "identity",
-        method: "addOrg",
-        args: json({
-          name: request.name,
-          caCerts: request.caCerts,
-          nodes: request.nodes.map((n) => ({ id: n.id, host: n.host, port: n.port })),
-          gs1: request.gs1,
-          admins: [{ id: request.admin.id, publicKey: request.admin.publicKey }],
-        }),
-      },
-    ];
+    const addOrg: TxCall = {
+      module: "identity",
+      method: "addOrg",
+      args: json({
+        name: request.name,
+        caCerts: request.caCerts,
+        nodes: request.nodes.map((n) => ({ id: n.id, host: n.host, port: n.port })),
+        gs1: request.gs1,
+        admins: [{ id: request.admin.id, publicKey: request.admin.publicKey }],
+      }),
+    };
+    // The validator change goes first: each action is judged in turn, and once the new
+    // organisation is active it counts among the organisations whose votes orgVotes needs.
+    const actions: TxCall[] = [addOrg];
     if (flags.validatorPower !== undefined) {
       const { name, publicKey } = request.validator;
-      actions.push(validatorsUpdate([{ name, publicKey, power: flags.validatorPower }]));
+      actions.unshift(validatorsUpdate([{ name, publicKey, power: flags.validatorPower }]));
     }
     const power = flags.validatorPower === undefined ? "" : `, validator power ${flags.validatorPower}`;
     const report = await propose(ctx, flags, `add organisation ${request.name}${power}`, actions);
@@ -132,8 +133,9 @@ export function registerOrg(program: Command, io: CliIo): void {
     }
     const ours = (await validatorSet(ctx)).filter((v) => v.name === name);
     const actions: TxCall[] = [{ module: "identity", method: "removeOrg", args: { name } }];
+    // Validators first, as in `org add`: judged while the organisation still counts.
     if (ours.length > 0) {
-      actions.push(
+      actions.unshift(
         validatorsUpdate(ours.map((v) => ({ name: v.name ?? name, publicKey: v.publicKey, power: 0 }))),
       );
     }

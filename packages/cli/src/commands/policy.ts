@@ -23,6 +23,7 @@ const KNOWN_ACTIONS = [
   "gov.vote",
   "gov.setParams",
   "validators.update",
+  "token.*",
   "token.createAsset",
   "token.mint",
   "token.burn",
@@ -34,7 +35,7 @@ const KNOWN_ACTIONS = [
 
 interface PolicyEntry {
   action: string;
-  /** The stored policy, or null: the action falls back to `*` (or its module's default). */
+  /** The stored policy, or null: a wider one (`module.*`, else `*`) applies. */
   policy: CanonicalValue | null;
   height: number;
 }
@@ -55,7 +56,7 @@ export function registerPolicy(program: Command, io: CliIo): void {
         return columns(
           list.map((e) => [
             e.action,
-            e.policy === null ? "(not set: * or the module default applies)" : showPolicy(e.policy),
+            e.policy === null ? "(not set: module.* or * applies)" : showPolicy(e.policy),
           ]),
         );
       });
@@ -87,9 +88,13 @@ export function registerPolicy(program: Command, io: CliIo): void {
   });
 }
 
+/** `module.method`, `module.*` (every method of a module without its own) or `*`. */
 const actionName = (value: string): string => {
-  if (value.trim() === "*") return "*";
-  const { module, method } = parseAction(value);
+  const text = value.trim();
+  if (text === "*") return "*";
+  const wildcard = /^([a-z][A-Za-z0-9_]{0,63})\.\*$/.exec(text);
+  if (wildcard) return text;
+  const { module, method } = parseAction(text);
   return `${module}.${method}`;
 };
 

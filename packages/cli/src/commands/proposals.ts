@@ -36,7 +36,7 @@ export function registerProposals(program: Command, io: CliIo): void {
   program
     .command("proposal")
     .description("one proposal: its actions, votes and status (query gov.proposal)")
-    .requiredOption("--id <n>", "proposal id", integerOption("--id", 0))
+    .requiredOption("--id <n>", "proposal id", integerOption("--id", 1))
     .action(async (flags: { id: number }, command: Command) => {
       const ctx = contextOf(command, io);
       ctx.out.result(await readProposal(ctx, flags.id), renderProposal);

@@ -24,7 +24,7 @@ export function registerVote(program: Command, io: CliIo): void {
     program
       .command("vote")
       .description("vote on an open proposal (gov.vote); it executes as soon as its policy is met")
-      .requiredOption("--id <n>", "proposal id", integerOption("--id", 0))
+      .requiredOption("--id <n>", "proposal id", integerOption("--id", 1))
       .option("--yes", "approve")
       .option("--no", "reject"),
   ).action(async (flags: Flags, command: Command) => {
