@@ -9,13 +9,22 @@ import { createTestNetwork, type TestNetwork, until } from "../support/network.j
  * and a retailer. Answers are then read from a node that captured none of it.
  */
 const ORG = { mill: 0, factory: 1, carrier: 2, retailer: 3 } as const;
+/**
+ * GS1 Company Prefixes (the default trace.capture policy lets a node's writer record only at
+ * its organisation's locations): the brand's factory 4012345, the retailer 0614141; the mill
+ * keeps org1's demo prefix 9520001 and the carrier records nothing.
+ */
+const GS1 = {
+  org2: { companyPrefixes: ["4012345"], glns: [] },
+  org4: { companyPrefixes: ["0614141"], glns: [] },
+};
 
 const LOT = "urn:epc:class:lgtin:4012345.012345.LOT-A";
 const jacket = (n: number) => `urn:epc:id:sgtin:4012345.054321.JK${n}`;
 const JACKET_DL = (n: number) => `https://id.gs1.org/01/04012345543216/21/JK${n}`;
 const CARTON = (n: number) => `urn:epc:id:sscc:4012345.000000002${n}`;
 const PALLET = "urn:epc:id:sscc:4012345.0000000300";
-const MILL = "urn:epc:id:sgln:4012345.00009.0";
+const MILL = "urn:epc:id:sgln:9520001.00009.0";
 const FACTORY = "urn:epc:id:sgln:4012345.00001.0";
 const STORE = "urn:epc:id:sgln:0614141.00002.0";
 const OTHER_SHOP = "urn:epc:id:sgln:0614141.00777.0";
@@ -156,7 +165,7 @@ describe("garment supply chain across four organisations (EPCIS REST over BFT)",
   };
 
   beforeAll(async () => {
-    net = await createTestNetwork(4);
+    net = await createTestNetwork(4, { gs1: GS1 });
     await Promise.all([0, 1, 2, 3].map((i) => net.start(i)));
     await until("full mesh", () => net.nodes.every((n) => n?.p2p?.connectedPeers().length === 3));
   });
