@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import {
   addressOf,
   type CanonicalValue,
@@ -33,7 +33,7 @@ export interface InitNetworkOptions extends InitOptions {
   baseApiPort: number;
   /**
    * GS1 identifiers per organisation name (locations under them count as the org's own for
-   * `trace.capture`); an org not listed gets the demo company prefix 952000<i+1>.
+   * `trace.capture`); an org not listed gets the demo company prefix `demoCompanyPrefix(i)` (9520001, 9520002…).
    */
   gs1?: Record<string, Gs1Assignment>;
 }
@@ -194,5 +194,6 @@ export function readNodeNetwork(home: string): NodeNetwork | undefined {
   const nodeId = certificateInfo(certPem).subjectCN;
   if (!findNode(config, nodeId))
     throw bad(`this node's certificate names ${nodeId}, which network.json does not list`);
-  return { config, nodeId, identity: { certPem, keyPem } };
+  const identityFiles = { dir: dirname(paths.tlsCert), cert: paths.tlsCert, key: paths.tlsKey };
+  return { config, nodeId, identity: { certPem, keyPem }, identityFiles };
 }
