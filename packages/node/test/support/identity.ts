@@ -138,7 +138,7 @@ export interface IdChain {
   tx(signer: KeyPair, module: string, method: string, args: unknown): SignedTx;
   /** Admission as the API does it (with the policy check). */
   submit(...txs: SignedTx[]): ReturnType<LocalNodeService["submitTxs"]>;
-  /** Into the mempool without the policy check (the chain must refuse it itself). */
+  /** Into the mempool with no call checks at all (the chain must refuse it itself). */
   force(...txs: SignedTx[]): void;
   /** Commits one block from the mempool; the block after it gets time `nextTime` (default +1 s). */
   produceBlock(nextTime?: number): Promise<void>;
@@ -212,7 +212,8 @@ export async function createIdChain(opts: {
         maxTxBytes: genesis.params.maxTxBytes,
         nextSequence: app.nextSequence,
         isCommitted: (hash: string) => store.getTxLocation(hash) !== undefined,
-        checkCall: (module: string, method: string, args: unknown) => registry.admit(module, method, args),
+        // Not even the schema or precheck: what a faulty proposer could include.
+        checkCall: () => {},
       };
       for (const tx of txs) app.mempool.insert(app.mempool.check(tx, ctx), ctx);
     },
