@@ -78,6 +78,7 @@ const SPEC: { [K in keyof NodeOptions]: { [F in keyof NodeOptions[K]]-?: FieldTy
     scannerWindowMs: "count",
     historyLimit: "count",
   },
+  identity: { certWarningDays: "count", certCheckIntervalMs: "count", certReloadDebounceMs: "count" },
   log: { level: LOG_LEVELS },
 };
 

@@ -19,6 +19,8 @@ import { MempoolGossip } from "./mempool/gossip.js";
 import { Mempool } from "./mempool/mempool.js";
 import { SignatureVerifier } from "./mempool/verifier.js";
 import { createMetrics, type Metrics } from "./metrics/metrics.js";
+import type { IdentityFiles } from "./net/identity-watcher.js";
+import { createNodeIdentity } from "./net/node-identity.js";
 import { defaultModules } from "./modules/index.js";
 import type { TraceReaderWithLinks } from "./modules/trace/api.js";
 import { LmdbTraceReader, TraceIndexer } from "./modules/trace/reader.js";
@@ -62,6 +64,10 @@ export interface NodeNetwork {
   /** This node's id in the peer book (the CN of its TLS certificate). */
   nodeId: string;
   identity: TlsIdentity;
+  /** Where `identity` was read from: a rotated certificate there is picked up while running. */
+  identityFiles?: IdentityFiles;
+  /** Reload the certificate on SIGHUP too (a node that owns its process: `weft start`). */
+  reloadOnSighup?: boolean;
 }
 
 /** Opens storage (writing the genesis state on first start) and wires mempool, engine and API. */
@@ -125,6 +131,30 @@ export async function createNode(params: CreateNodeParams): Promise<WeftNode> {
     solo = driver;
     service.onAdmitted = () => driver.notify();
   }
+  // Peer book from the on-chain registry, certificate reloads and expiry warnings.
+  const identity = createNodeIdentity({
+    store,
+    chainId: genesis.chainId,
+    options: options.identity,
+    metrics,
+    log,
+    ...(bft && params.network
+      ? {
+          p2p: {
+            host: bft.host,
+            self: params.network.nodeId,
+            ...(params.network.identityFiles ? { files: params.network.identityFiles } : {}),
+            sighup: params.network.reloadOnSighup === true,
+          },
+        }
+      : {}),
+  });
+  app.onCommit((executed) =>
+    identity.committed(
+      executed.block.header.height,
+      executed.write.stateChanges.map(([key]) => key),
+    ),
+  );
   let api: FastifyInstance | undefined;
 
   const node: WeftNode = {
@@ -149,10 +179,12 @@ export async function createNode(params: CreateNodeParams): Promise<WeftNode> {
           openRepository: (name) => store.openRepository(name),
           options: { ...options.epcis, verify: options.verify },
         },
+        certificates: identity.certificates,
       });
       api = server;
       const address = await server.listen({ host: options.api.host, port: options.api.port });
       node.url = address.replace("[::1]", "127.0.0.1");
+      identity.start();
       if (bft) {
         await bft.host.start();
         bft.gossip.start();
@@ -162,6 +194,7 @@ export async function createNode(params: CreateNodeParams): Promise<WeftNode> {
       log.info({ url: node.url, height: store.head()?.height, engine }, "node started");
     },
     async stop() {
+      identity.stop();
       await api?.close();
       await solo?.stop();
       if (bft) {

@@ -2,6 +2,7 @@ import { defaultP2POptions, type P2POptions } from "@weft/p2p";
 import { defaultEpcisApiOptions, type EpcisApiOptions } from "./api/epcis/options.js";
 import { type ApiOptions, defaultApiOptions } from "./api/options.js";
 import { type ConsensusOptions, defaultConsensusOptions } from "./consensus/options.js";
+import { defaultIdentityOptions, type IdentityOptions } from "./identity-options.js";
 import { defaultMempoolOptions, type MempoolOptions } from "./mempool/options.js";
 import { defaultStorageOptions, type StorageOptions } from "./storage/options.js";
 import { defaultVerifyOptions, type VerifyOptions } from "./verify/options.js";
@@ -17,6 +18,8 @@ export interface NodeOptions {
   epcis: Omit<EpcisApiOptions, "verify">;
   /** Thresholds of item verification's clone and counterfeit signals. */
   verify: VerifyOptions;
+  /** Certificate expiry warnings and TLS certificate reloads. */
+  identity: IdentityOptions;
   log: { level: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent" };
 }
 
@@ -35,6 +38,7 @@ export function resolveNodeOptions(input: NodeOptionsInput): NodeOptions {
     p2p: { ...defaultP2POptions, ...input.p2p },
     epcis: { ...epcisDefaults, ...input.epcis },
     verify: { ...defaultVerifyOptions, ...input.verify },
+    identity: { ...defaultIdentityOptions, ...input.identity },
     log: { level: "info", ...input.log },
   };
 }

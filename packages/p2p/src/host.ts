@@ -26,7 +26,7 @@ import {
   parseNetworkConfig,
 } from "./network-config.js";
 import { defaultP2POptions, type P2POptions } from "./options.js";
-import { authenticatePeer, buildPeerBook, type PeerBook } from "./peer-book.js";
+import { authenticatePeer, buildPeerBook, type KnownPeer, type PeerBook } from "./peer-book.js";
 import { type ConnectionEvents, PeerConnection } from "./peer-connection.js";
 import { type CertificateInfo, certificateInfo, isIssuedBy } from "./pki.js";
 import { Redialer } from "./redialer.js";
@@ -61,6 +61,7 @@ class Host implements P2PHost {
   #book: PeerBook;
   /** False once an update left this node out of the peer book: it then talks to no one. */
   #listed = true;
+  readonly #bootstrapSelf: KnownPeer;
   #identity: TlsIdentity;
   #identityInfo: CertificateInfo;
   #clientContext: tls.SecureContext;
@@ -92,6 +93,7 @@ class Host implements P2PHost {
     this.#opts = checkOptions({ ...defaultP2POptions, ...params.options });
     this.#network = parseNetworkConfig(params.network);
     this.#book = buildPeerBook(this.#network);
+    this.#bootstrapSelf = this.#book.peers.get(this.#self) as KnownPeer;
     this.#identity = params.identity;
     this.#identityInfo = checkIdentity(params.self, params.identity, this.#network);
     if (params.chainId !== this.#network.chainId) {
@@ -156,7 +158,8 @@ class Host implements P2PHost {
       ),
     );
     this.#server = server;
-    const port = this.#opts.port ?? this.#book.peers.get(this.#self)!.port;
+    // The current book's entry for this node, else the one it was created with (it may have been removed).
+    const port = this.#opts.port ?? (this.#book.peers.get(this.#self) ?? this.#bootstrapSelf).port;
     this.#listening = new Promise<void>((resolve, reject) => {
       server.once("error", reject);
       server.listen(port, this.#opts.host, () => {

@@ -7,6 +7,7 @@ import type {
   RawServerDefault,
 } from "fastify";
 import type { Metrics } from "../metrics/metrics.js";
+import type { CertificateLister } from "../net/cert-expiry.js";
 import type { NodeService } from "../service.js";
 import type { EpcisDeps } from "./epcis/context.js";
 import type { ApiOptions } from "./options.js";
@@ -27,4 +28,6 @@ export interface RouteContext {
   metrics: Metrics;
   /** The trace reader, capture key and node-local repositories; absent: the EPCIS routes answer 503. */
   epcis?: EpcisDeps;
+  /** Certificates the node knows, for /v1/identity/certificates; absent: that route answers 404. */
+  certificates?: CertificateLister;
 }

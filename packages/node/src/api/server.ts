@@ -5,6 +5,7 @@ import websocket from "@fastify/websocket";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Logger } from "pino";
 import { createMetrics, type Metrics } from "../metrics/metrics.js";
+import type { CertificateLister } from "../net/cert-expiry.js";
 import type { NodeService } from "../service.js";
 import type { RouteContext } from "./context.js";
 import type { EpcisDeps } from "./epcis/context.js";
@@ -13,6 +14,7 @@ import { countRequests } from "./metrics-hook.js";
 import { type ApiOptions, resolveApiOptions } from "./options.js";
 import { ApiError } from "./problem.js";
 import { blockRoutes } from "./routes/blocks.js";
+import { certificateRoutes } from "./routes/certificates.js";
 import { epcisRoutes } from "./routes/epcis/index.js";
 import { eventRoutes } from "./routes/events-ws.js";
 import { healthRoutes } from "./routes/health.js";
@@ -28,6 +30,8 @@ export interface ApiDeps {
   logger?: Logger;
   /** The trace reader and capture key behind /epcis, the resolver and /verify. */
   epcis?: EpcisDeps;
+  /** The node's certificate view behind /v1/identity/certificates. */
+  certificates?: CertificateLister;
 }
 
 export type OpenApiDocument = Exclude<ReturnType<FastifyInstance["swagger"]>, string>;
@@ -107,6 +111,7 @@ export async function createApiServer(
     options: resolved,
     metrics: deps.metrics,
     ...(deps.epcis ? { epcis: deps.epcis } : {}),
+    ...(deps.certificates ? { certificates: deps.certificates } : {}),
   };
   for (const routes of [
     txRoutes,
@@ -116,6 +121,7 @@ export async function createApiServer(
     proofRoutes,
     eventRoutes,
     healthRoutes,
+    certificateRoutes,
     epcisRoutes,
   ]) {
     routes(app, context);

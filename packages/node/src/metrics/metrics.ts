@@ -90,6 +90,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       registers,
     }),
     peers: new Gauge({ name: "weft_p2p_peers", help: "Connected peers", registers }),
+    certificateExpiry: new Gauge({
+      name: "weft_certificate_expiry_seconds",
+      help: "Seconds until a known certificate's notAfter (negative: expired), by kind (node, peer, ca, member, device)",
+      labelNames: ["kind", "subject", "org"] as const,
+      registers,
+    }),
     syncedBlocks: new Counter({
       name: "weft_sync_blocks_total",
       help: "Blocks applied from peers by block sync (each certificate verified)",

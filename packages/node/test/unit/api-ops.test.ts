@@ -16,6 +16,7 @@ const ROUTES = [
   ["get", "/v1/proofs/tx/{hash}"],
   ["get", "/v1/events"],
   ["get", "/healthz"],
+  ["get", "/v1/identity/certificates"],
   ["get", "/metrics"],
   // EPCIS 2.0 REST binding, GS1 Digital Link resolver, item verification
   ["post", "/epcis/capture"],
