@@ -17,8 +17,10 @@ export function parsePublicKey(
 ): PublicKeyInfo {
   const text = value.trim();
   const path = ctx.resolvePath(text);
+  // An existing file wins; then key text (base64 may hold "/"); then a path that cannot be read.
+  const isText = decode(text.replace(/^[a-z0-9]+:/, "")) !== undefined;
   const info =
-    /[\\/]/.test(text) || text.endsWith(".json") || existsSync(path)
+    existsSync(path) || (!isText && (/[\\/]/.test(text) || text.endsWith(".json")))
       ? fromFile(readInput(path, `${name} file`), path, name)
       : fromText(text, name);
   try {
@@ -35,7 +37,8 @@ function fromFile(text: string, path: string, name: string): PublicKeyInfo {
     value = JSON.parse(text);
   } catch (e) {
     // A file with one line of key text is as good as the text itself.
-    if (!text.trim().includes("\n")) return fromText(text.trim(), name);
+    const line = text.trim();
+    if (!line.includes("\n") && decode(line.replace(/^[a-z0-9]+:/, ""))) return fromText(line, name);
     throw bad(`${path} is neither JSON nor a key (${(e as Error).message})`);
   }
   const v = value as { alg?: unknown; publicKey?: unknown } | null;
@@ -54,7 +57,9 @@ function fromText(text: string, name: string): PublicKeyInfo {
   if (!bytes) throw usage(`${name} is neither a readable file nor a key in hex or base64 (got "${text}")`);
   const alg = (prefix as KeyAlgorithm | undefined) ?? (bytes.length === BYTES.p256 ? "p256" : "ed25519");
   if (bytes.length !== BYTES[alg])
-    throw usage(`${name}: an ${alg} public key is ${BYTES[alg]} bytes (got ${bytes.length})`);
+    throw usage(
+      `${name}: ${alg === "p256" ? "a" : "an"} ${alg} public key is ${BYTES[alg]} bytes (got ${bytes.length})`,
+    );
   return { alg, publicKey: bytes.toString("hex") };
 }
 
