@@ -77,9 +77,12 @@ export function evaluatePolicy(policy: Policy, input: PolicyInput): Outcome {
   if ("approvals" in policy) {
     const { threshold, from } = policy.approvals;
     // Each approver counts once, when it alone satisfies one of `from`.
-    const count = approvers.filter((a) =>
-      from.some((p) => evaluatePolicy(p, { ...input, approvers: [a] }).ok),
-    ).length;
+    const qualified = new Set(
+      approvers
+        .filter((a) => from.some((p) => evaluatePolicy(p, { ...input, approvers: [a] }).ok))
+        .map((a) => a.member.address),
+    );
+    const count = qualified.size;
     if (count >= threshold) return OK;
     return needMore(`${count} of ${threshold} required approvals`);
   }
