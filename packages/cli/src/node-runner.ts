@@ -38,7 +38,14 @@ export async function startNode(
   const lock = claimHome(ctx.home);
   let node: WeftNode | undefined;
   try {
-    node = await createNode({ genesis, validatorKey, options: nodeOptionsOf(ctx.home, config), network });
+    // SIGHUP reloads a rotated TLS certificate (`weft cert rotate`); the tls folder is watched too.
+    const withReload = network && { ...network, reloadOnSighup: true };
+    node = await createNode({
+      genesis,
+      validatorKey,
+      options: nodeOptionsOf(ctx.home, config),
+      network: withReload,
+    });
     await node.start();
   } catch (e) {
     // Storage may be open by now: close it so the process can report the error and exit.
