@@ -11,7 +11,7 @@ import { offerLoad, type ThroughputResult } from "./throughput.js";
 const SENDERS = 64;
 const ORGS = ["org1", "org2", "org3", "org4"];
 
-/** Four validator processes on 127.0.0.1 (mutual TLS), one org each, with funded `accounts`. */
+/** Four validator processes on 127.0.0.1 (mutual TLS), one org each, with funded `accounts` (writers of org1). */
 export interface BenchNetwork {
   accounts: Record<string, KeyPair>;
   /** The four nodes' API base URLs. */
@@ -34,6 +34,8 @@ export async function startBenchNetwork(accounts: string[], funded = true): Prom
     basePeerPort: peerPort,
     baseApiPort: 0,
     accounts,
+    // The accounts write for org1; the EPCIS bench captures at 4012345 locations, so org1 owns them.
+    gs1: { org1: { companyPrefixes: ["4012345"], glns: [] } },
     ...(funded
       ? { asset: { id: "WEFT", name: "Weft", decimals: 0, supplyPerAccount: "1000000000000" } }
       : {}),
