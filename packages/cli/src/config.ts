@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
-import type { NodeOptions, NodeOptionsInput } from "@weft/node";
+import { type NodeOptions, type NodeOptionsInput, resolveAuthOptions } from "@weft/node";
 import { CliError } from "./errors.js";
 
 /** `<home>/config.json`: any subset of NodeOptions. */
 export type NodeConfig = { [K in keyof NodeOptions]?: Partial<NodeOptions[K]> };
 
-type FieldType = "string" | "boolean" | "count" | "port" | "channel-limits" | readonly string[];
+type FieldType = "string" | "boolean" | "count" | "port" | "channel-limits" | "api-auth" | readonly string[];
 
 export const LOG_LEVELS: readonly NodeOptions["log"]["level"][] = [
   "fatal",
@@ -29,6 +29,7 @@ const SPEC: { [K in keyof NodeOptions]: { [F in keyof NodeOptions[K]]-?: FieldTy
     waitTimeoutMs: "count",
     maxWaitTimeoutMs: "count",
     wsMaxClients: "count",
+    auth: "api-auth",
   },
   mempool: { maxTxs: "count", maxBytes: "count", maxSequenceGap: "count", verifyThreads: "count" },
   consensus: {
@@ -122,8 +123,25 @@ function typeProblem(type: FieldType, v: unknown): string | undefined {
         ["consensus", "mempool", "sync"].every((c) => Number.isSafeInteger(v[c]) && (v[c] as number) >= 1024)
         ? undefined
         : 'an object {"consensus", "mempool", "sync"} of byte limits (each at least 1024)';
+    case "api-auth":
+      return authProblem(v);
   }
   return undefined;
+}
+
+const AUTH_FIELDS = ["mode", "publicReads", "org", "clockSkewSeconds", "maxTokenTtlSeconds"];
+
+function authProblem(v: unknown): string | undefined {
+  const shape = `an object {${AUTH_FIELDS.join(", ")}}`;
+  if (!isObject(v)) return shape;
+  const unknown = Object.keys(v).filter((k) => !AUTH_FIELDS.includes(k));
+  if (unknown.length > 0) return `${shape} (unknown ${unknown.join(", ")})`;
+  try {
+    resolveAuthOptions(v, (message) => new Error(message));
+    return undefined;
+  } catch (e) {
+    return `valid: ${(e as Error).message}`;
+  }
 }
 
 /** Reads and checks `path`; a missing file is an empty config. */

@@ -15,6 +15,7 @@ import { registerPropose } from "./commands/propose.js";
 import { registerQuery } from "./commands/query.js";
 import { registerRebuild } from "./commands/rebuild.js";
 import { registerStart } from "./commands/start.js";
+import { registerToken } from "./commands/token.js";
 import { registerTx } from "./commands/tx.js";
 import { registerVerifyProof } from "./commands/verify-proof.js";
 import { registerVote } from "./commands/vote.js";
@@ -68,6 +69,7 @@ export function buildProgram(io: CliIo): Command {
     registerVote,
     registerProposals,
     registerPolicy,
+    registerToken,
   ]) {
     register(program, io);
   }

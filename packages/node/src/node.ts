@@ -180,6 +180,11 @@ export async function createNode(params: CreateNodeParams): Promise<WeftNode> {
           options: { ...options.epcis, verify: options.verify },
         },
         certificates: identity.certificates,
+        // Tokens of the node's own org may act through it: the org is the node key's or node id's.
+        auth: {
+          nodeAddress: addressOf(validatorKey),
+          ...(params.network ? { nodeId: params.network.nodeId } : {}),
+        },
       });
       api = server;
       const address = await server.listen({ host: options.api.host, port: options.api.port });

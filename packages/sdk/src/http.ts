@@ -11,6 +11,11 @@ export interface HttpOptions {
   fetch?: FetchLike;
   /** Sent with every request, e.g. an Authorization header for a gateway in front of the node. */
   headers?: Record<string, string>;
+  /**
+   * A member's bearer token (createBearerToken), sent as `Authorization: Bearer <token>`; a
+   * function is called for every request, so a long-lived client can renew short-lived tokens.
+   */
+  token?: string | (() => string);
   /** Per-request limit; default 30 s. */
   timeoutMs?: number;
 }
@@ -45,6 +50,8 @@ export function createHttp(opts: HttpOptions): Http {
         accept: "application/json, application/problem+json",
         ...opts.headers,
       };
+      const token = typeof opts.token === "function" ? opts.token() : opts.token;
+      if (token !== undefined) headers.authorization = `Bearer ${token}`;
       const init: RequestInit = { method, headers, signal: AbortSignal.timeout(timeoutMs) };
       if (req.body !== undefined) {
         headers["content-type"] = "application/json";

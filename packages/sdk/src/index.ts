@@ -23,5 +23,6 @@ export { parseGenesis } from "./genesis.js";
 export type { FetchLike, QueryValue } from "./http.js";
 export { formatKeyFile, KEY_FILE_TYPE, type KeyFile, parseKeyFile } from "./key-format.js";
 export type { SendOptions } from "./sender.js";
+export { type BearerTokenOptions, createBearerToken, MAX_TOKEN_TTL_SECONDS } from "./token.js";
 export * from "./tx-builder.js";
 export * from "./verify.js";

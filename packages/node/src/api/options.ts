@@ -1,4 +1,7 @@
 import { NodeError } from "../errors.js";
+import { type ApiAuthOptions, resolveAuthOptions } from "./auth/options.js";
+
+export type { ApiAuthOptions, AuthMode, ReadGroup } from "./auth/options.js";
 
 /** How the HTTP API listens and how much it accepts from a single request. */
 export interface ApiOptions {
@@ -14,6 +17,11 @@ export interface ApiOptions {
   maxWaitTimeoutMs: number;
   /** Concurrent `/v1/events` WebSocket clients; more are refused with 503. */
   wsMaxClients: number;
+  /**
+   * Who may call what: bearer tokens of chain members for requests acting on behalf of the node's
+   * organisation, and which reads stay public (see docs/API.md, "Authentication").
+   */
+  auth: ApiAuthOptions;
 }
 
 export const defaultApiOptions: Readonly<ApiOptions> = Object.freeze({
@@ -24,6 +32,7 @@ export const defaultApiOptions: Readonly<ApiOptions> = Object.freeze({
   waitTimeoutMs: 10_000,
   maxWaitTimeoutMs: 60_000,
   wsMaxClients: 256,
+  auth: Object.freeze({ mode: "auto" }),
 });
 
 /** Fills in defaults and refuses settings that cannot work, before anything listens. */
@@ -48,6 +57,7 @@ export function resolveApiOptions(options: Partial<ApiOptions> = {}): ApiOptions
   }
   if (typeof resolved.host !== "string" || resolved.host === "")
     throw badConfig("api.host must be a host name");
+  resolved.auth = resolveAuthOptions(resolved.auth, badConfig);
   return resolved;
 }
 

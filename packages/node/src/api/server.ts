@@ -7,6 +7,9 @@ import type { Logger } from "pino";
 import { createMetrics, type Metrics } from "../metrics/metrics.js";
 import type { CertificateLister } from "../net/cert-expiry.js";
 import type { NodeService } from "../service.js";
+import { ApiAuthenticator, type AuthenticatorDeps } from "./auth/authenticator.js";
+import { installAuth } from "./auth/hook.js";
+import { classifyRoute } from "./auth/routes.js";
 import type { RouteContext } from "./context.js";
 import type { EpcisDeps } from "./epcis/context.js";
 import { sendProblem } from "./error-handler.js";
@@ -32,6 +35,8 @@ export interface ApiDeps {
   epcis?: EpcisDeps;
   /** The node's certificate view behind /v1/identity/certificates. */
   certificates?: CertificateLister;
+  /** What the access policy needs besides the options: the node's identity and the network's public reads. */
+  auth?: Omit<AuthenticatorDeps, "service" | "options">;
 }
 
 export type OpenApiDocument = Exclude<ReturnType<FastifyInstance["swagger"]>, string>;
@@ -95,6 +100,22 @@ export async function createApiServer(
         },
         { name: "ops", description: "Health and metrics" },
       ],
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: "http",
+            scheme: "bearer",
+            bearerFormat: "JWT",
+            description:
+              "A member's token: compact JWS (EdDSA or ES256 by the member's key) with iss = member address, sub = member id, aud = chain id, iat, exp ≤ iat + 1 h (`weft token`, sdk createBearerToken). Needed on a permissioned chain by routes acting on behalf of the node's organisation, and by reads the node does not keep public.",
+          },
+        },
+      },
+    },
+    // Routes acting on behalf of the node's organisation say so; reads may be public (per node).
+    transform: ({ schema, url, route }) => {
+      const write = classifyRoute(String(route.method), url).kind === "write";
+      return { schema: write ? { ...schema, security: [{ bearer: [] }] } : schema, url };
     },
     // Components keep their schema names instead of def-N.
     refResolver: {
@@ -105,6 +126,8 @@ export async function createApiServer(
   await app.register(swaggerUi, { routePrefix: "/docs" });
   await app.register(websocket, { options: { maxPayload: 4096 } });
   countRequests(app, deps.metrics);
+  const authenticator = new ApiAuthenticator({ ...deps.auth, service, options: resolved.auth });
+  installAuth(app, authenticator, deps.metrics, app.log.child({ module: "api-auth" }));
 
   const context: RouteContext = {
     service,

@@ -54,6 +54,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2],
       registers,
     }),
+    apiAuthFailures: new Counter({
+      name: "weft_api_auth_failures_total",
+      help: "API requests refused by authentication, by error code",
+      labelNames: ["code"] as const,
+      registers,
+    }),
     httpRequests: new Counter({
       name: "weft_http_requests_total",
       help: "HTTP requests by route and status",

@@ -121,6 +121,7 @@ describe("options", () => {
       waitTimeoutMs: 10_000,
       maxWaitTimeoutMs: 60_000,
       wsMaxClients: 256,
+      auth: { mode: "auto" },
     });
     expect(resolveApiOptions({ port: 0, maxBatch: undefined })).toEqual({ ...defaultApiOptions, port: 0 });
   });

@@ -42,11 +42,19 @@ export interface CaptureJob {
   eventCount: number;
   capturedEventCount: number;
   txs: CaptureJobTx[];
+  /** The authenticated member who asked for the capture (recorded on chain with each event). */
+  submittedBy?: SubmittedBy;
+}
+
+/** A member of the node's organisation, as `trace.capture` records it. */
+export interface SubmittedBy {
+  org: string;
+  id: string;
 }
 
 export interface CaptureJobsDeps {
   service: NodeService;
-  submit(document: string): Promise<Submission>;
+  submit(document: string, submittedBy?: SubmittedBy): Promise<Submission>;
   jobs: Database<CaptureJob, string>;
   now(): number;
   maxJobs: number;
@@ -140,7 +148,11 @@ export class CaptureJobs {
   }
 
   /** Records a new job for `plan` and starts it; resolves once the job is stored. */
-  async create(plan: CapturePlan, behaviour: CaptureErrorBehaviour): Promise<CaptureJob> {
+  async create(
+    plan: CapturePlan,
+    behaviour: CaptureErrorBehaviour,
+    submittedBy?: SubmittedBy,
+  ): Promise<CaptureJob> {
     const createdAt = this.deps.now();
     const job: CaptureJob = {
       captureID: newCaptureId(createdAt),
@@ -152,6 +164,7 @@ export class CaptureJobs {
       eventCount: plan.eventCount,
       capturedEventCount: 0,
       txs: plan.chunks.map((c) => ({ status: "queued", eventIndexes: c.indexes, eventIDs: c.eventIds })),
+      ...(submittedBy ? { submittedBy } : {}),
     };
     for (const chunk of plan.chunks) for (const id of chunk.eventIds) this.inFlight.add(id);
     this.live.set(job.captureID, job);
@@ -193,7 +206,7 @@ export class CaptureJobs {
         break;
       }
       const submitted = await this.step(async () => {
-        const submission = await this.deps.submit(chunk.document);
+        const submission = await this.deps.submit(chunk.document, job.submittedBy);
         if (submission.accepted) {
           tx.hash = submission.hash;
           tx.status = "pending";

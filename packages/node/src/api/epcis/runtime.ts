@@ -42,7 +42,11 @@ export class EpcisRuntime {
       deps.submitter ?? new TxSubmitter(service, deps.captureKey, options.captureTxLifetimeBlocks);
     this.jobs = new CaptureJobs({
       service,
-      submit: (document) => this.submitter.submit("trace", "capture", { document }),
+      submit: (document, submittedBy) =>
+        this.submitter.submit("trace", "capture", {
+          document,
+          ...(submittedBy ? { submittedBy: { org: submittedBy.org, id: submittedBy.id } } : {}),
+        }),
       jobs: deps.openRepository<CaptureJob, string>(REPOSITORIES.captureJobs),
       now: this.now,
       maxJobs: options.maxCaptureJobs,

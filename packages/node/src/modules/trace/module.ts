@@ -50,14 +50,17 @@ const capture = defineMethod({
   execute(ctx, args) {
     const events = prepare(args.document);
     const traces = new TraceStore(ctx.state);
+    const by: Record<string, string> = args.submittedBy
+      ? { submittedByOrg: args.submittedBy.org, submittedById: args.submittedBy.id }
+      : {};
     for (const ev of events) {
-      if (ev.declaration) declare(ctx, traces, ev);
-      else record(ctx, traces, ev);
+      if (ev.declaration) declare(ctx, traces, ev, by);
+      else record(ctx, traces, ev, by);
     }
   },
 });
 
-function record(ctx: TxContext, traces: TraceStore, ev: PreparedEvent): void {
+function record(ctx: TxContext, traces: TraceStore, ev: PreparedEvent, by: Record<string, string>): void {
   const existing = traces.event(ev.hex);
   if (existing && !existing.anchoredOnly) {
     throw new TraceError({
@@ -77,11 +80,11 @@ function record(ctx: TxContext, traces: TraceStore, ev: PreparedEvent): void {
   emitCaptured(
     ctx,
     ev,
-    existing ? { anchoredBy: existing.capturedBy, anchoredAt: `${existing.height}` } : {},
+    existing ? { ...by, anchoredBy: existing.capturedBy, anchoredAt: `${existing.height}` } : by,
   );
 }
 
-function declare(ctx: TxContext, traces: TraceStore, ev: PreparedEvent): void {
+function declare(ctx: TxContext, traces: TraceStore, ev: PreparedEvent, by: Record<string, string>): void {
   const existing = traces.declaration(ev.hex);
   if (existing) {
     throw new TraceError({
@@ -93,7 +96,7 @@ function declare(ctx: TxContext, traces: TraceStore, ev: PreparedEvent): void {
   }
   authorize(ctx, "declare", ev.eventId);
   traces.putDeclaration(ev.hex, { declaredBy: ctx.sender, height: ctx.height });
-  emitCaptured(ctx, ev, { errorDeclaration: "true" });
+  emitCaptured(ctx, ev, { ...by, errorDeclaration: "true" });
 }
 
 function emitCaptured(ctx: TxContext, ev: PreparedEvent, extra: Record<string, string>): void {

@@ -18,6 +18,19 @@ export const CaptureArgsSchema = Type.Object(
       description:
         "JSON text of an EPCIS 2.0 capture document (EPCISDocument, JSON or JSON-LD). Text, because sensor values are decimals and canonical JSON has none.",
     }),
+    submittedBy: Type.Optional(
+      Type.Object(
+        {
+          org: Type.String({ minLength: 1, maxLength: 128 }),
+          id: Type.String({ minLength: 1, maxLength: 128 }),
+        },
+        {
+          ...strict,
+          description:
+            "The member of the signer's organisation who asked for the capture (a node capturing on behalf of an authenticated API client); recorded in each EventCaptured as submittedByOrg / submittedById.",
+        },
+      ),
+    ),
   },
   strict,
 );

@@ -1,7 +1,9 @@
 import { Type } from "@sinclair/typebox";
 import { validateEvent } from "@weft/epcis";
+import type { FastifyRequest } from "fastify";
+import { principalOf } from "../../auth/hook.js";
 import type { ApiApp } from "../../context.js";
-import type { CaptureJob } from "../../epcis/capture-jobs.js";
+import type { CaptureJob, SubmittedBy } from "../../epcis/capture-jobs.js";
 import type { CaptureErrorBehaviour } from "../../epcis/capture-plan.js";
 import { WEFT_NAMESPACE } from "../../epcis/documents.js";
 import { EpcisError, noSuchResource } from "../../epcis/errors.js";
@@ -35,6 +37,12 @@ export const CaptureJobSchema = Type.Object(
     eventCount: Type.Integer(),
     capturedEventCount: Type.Integer(),
     txs: Type.Array(JobTx),
+    submittedBy: Type.Optional(
+      Type.Object(
+        { org: Type.String(), id: Type.String() },
+        { additionalProperties: false, description: "the authenticated member who asked for the capture" },
+      ),
+    ),
   },
   { additionalProperties: false, $id: "CaptureJob" },
 );
@@ -133,7 +141,7 @@ export function captureRoutes(
       const rt = need(runtime);
       const behaviour = behaviourOf(request.headers["gs1-capture-error-behaviour"]);
       const plan = rt.plan(rawBodyOf(request), request.body, behaviour);
-      const job = await rt.jobs.create(plan, behaviour);
+      const job = await rt.jobs.create(plan, behaviour, submittedByOf(request));
       for (const [name, value] of Object.entries(captureLimitHeaders(options))) reply.header(name, value);
       reply.header("GS1-Capture-Error-Behaviour", behaviour);
       reply.header("Location", baseUrl(request, options.publicBaseUrl) + jobPath(job.captureID));
@@ -225,7 +233,7 @@ export function captureRoutes(
         `{"@context":${JSON.stringify(context)},"type":"EPCISDocument","schemaVersion":"2.0",` +
         `"creationDate":${JSON.stringify(new Date(rt.now()).toISOString())},"epcisBody":{"eventList":[${JSON.stringify(rest)}]}}`;
       const plan = rt.plan(documentText, JSON.parse(documentText), "rollback");
-      const created = await rt.jobs.create(plan, "rollback");
+      const created = await rt.jobs.create(plan, "rollback", submittedByOf(request));
       const job = (await rt.jobs.waitFor(created.captureID, waitTimeoutMs)) ?? created;
       const base = baseUrl(request, options.publicBaseUrl);
       if (job.running) {
@@ -245,6 +253,12 @@ export function captureRoutes(
       });
     },
   );
+}
+
+/** The member the request was authenticated as: the capture records who asked. */
+function submittedByOf(request: FastifyRequest): SubmittedBy | undefined {
+  const principal = principalOf(request);
+  return principal ? { org: principal.org, id: principal.id } : undefined;
 }
 
 /** The event's context plus the `weft` prefix of the ledger fields. */

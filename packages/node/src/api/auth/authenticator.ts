@@ -1,0 +1,132 @@
+import type { NodeService } from "../../service.js";
+import { checkClaims, type TokenClaims } from "./claims.js";
+import { AuthError } from "./errors.js";
+import { activeMember, identityEnabled, type MemberRecord, orgOfNode, type StateGetter } from "./identity.js";
+import { unverifiedClaims, verifyMemberJwt } from "./jwt.js";
+import { type ApiAuthOptions, AUTH_DEFAULTS, READ_GROUPS, type ReadGroup } from "./options.js";
+
+/** Who a request comes from, once its token checked out. */
+export interface Principal {
+  address: string;
+  org: string;
+  id: string;
+  kind: MemberRecord["kind"];
+  roles: readonly string[];
+  claims: TokenClaims;
+}
+
+export interface AuthenticatorDeps {
+  service: NodeService;
+  options: ApiAuthOptions;
+  /** The node key's address: its member record names the node's org. */
+  nodeAddress?: string;
+  /** The node's id in the peer book: the org listing it is the node's org. */
+  nodeId?: string;
+  /** `access.publicReads` of the network configuration (node options win). */
+  networkPublicReads?: readonly ReadGroup[];
+  /** Node clock in ms (tests pass their own). */
+  now?: () => number;
+}
+
+/** Checks bearer tokens against the chain's identity registry at the node's head state. */
+export class ApiAuthenticator {
+  private readonly get: StateGetter;
+  private readonly now: () => number;
+  private readonly publicReads: ReadonlySet<ReadGroup>;
+  private permissioned = false;
+
+  constructor(private readonly deps: AuthenticatorDeps) {
+    this.get = (key) => deps.service.getState(key).value ?? undefined;
+    this.now = deps.now ?? Date.now;
+    this.publicReads = new Set(deps.options.publicReads ?? deps.networkPublicReads ?? READ_GROUPS);
+  }
+
+  /** Whether requests are checked at all (mode auto follows the chain: on once identity exists). */
+  enabled(): boolean {
+    const mode = this.deps.options.mode ?? "auto";
+    if (mode !== "auto") return mode === "required";
+    // Identity is written at genesis and never removed: once seen, no need to read it again.
+    if (!this.permissioned) this.permissioned = identityEnabled(this.get);
+    return this.permissioned;
+  }
+
+  isPublic(group: ReadGroup): boolean {
+    return this.publicReads.has(group);
+  }
+
+  /** The member an `Authorization` header stands for, or the typed refusal. */
+  async authenticate(authorization: string | string[] | undefined): Promise<Principal> {
+    const token = bearerToken(authorization);
+    const { iss } = unverifiedClaims(token);
+    if (typeof iss !== "string" || !/^[0-9a-f]{40}$/.test(iss)) {
+      throw new AuthError({ code: "AUTH_BAD_TOKEN", message: "iss must be the member's address (40 hex)" });
+    }
+    // The key comes from the chain, never from the token: a non-member's token cannot verify.
+    const record = this.get(`identity/member/${iss}`) as unknown as MemberRecord | undefined;
+    if (!record) {
+      throw new AuthError({ code: "AUTH_BAD_TOKEN", message: `no member with address ${iss} on this chain` });
+    }
+    const now = this.now();
+    const limits = {
+      chainId: this.deps.service.chainId,
+      now,
+      skewSeconds: this.deps.options.clockSkewSeconds ?? AUTH_DEFAULTS.clockSkewSeconds,
+      maxTtlSeconds: this.deps.options.maxTokenTtlSeconds ?? AUTH_DEFAULTS.maxTokenTtlSeconds,
+    };
+    const payload = await verifyMemberJwt(token, record.publicKey, limits);
+    // Weft's own rules on top of RFC 7519's: lifetime bound, sub names the member.
+    const claims = checkClaims(payload as Record<string, unknown>, limits);
+    if (record.id !== claims.sub) {
+      throw new AuthError({
+        code: "AUTH_BAD_TOKEN",
+        message: `sub ${claims.sub} is not the id of member ${iss}`,
+      });
+    }
+    const head = this.deps.service.getState("identity/orgs");
+    const member = activeMember(this.get, iss, head.height + 1, now);
+    return {
+      address: member.address,
+      org: member.org,
+      id: member.id,
+      kind: member.kind,
+      roles: member.roles,
+      claims,
+    };
+  }
+
+  /** Refuses a member of another organisation acting through this node (403). */
+  assertOwnOrg(principal: Principal): void {
+    const own = this.nodeOrg();
+    if (own !== undefined && principal.org !== own) {
+      throw new AuthError({
+        code: "AUTH_WRONG_ORG",
+        message: `member ${principal.org}/${principal.id} cannot act through a node of ${own}`,
+        org: principal.org,
+        nodeOrg: own,
+      });
+    }
+  }
+
+  nodeOrg(): string | undefined {
+    return this.deps.options.org ?? orgOfNode(this.get, this.deps.nodeAddress, this.deps.nodeId);
+  }
+}
+
+/** The token of `Authorization: Bearer <token>` (RFC 6750 §2.1); anything else is refused. */
+export function bearerToken(header: string | string[] | undefined): string {
+  if (header === undefined || header === "") {
+    throw new AuthError({
+      code: "AUTH_REQUIRED",
+      message: "this request needs Authorization: Bearer <token> of a member",
+    });
+  }
+  if (Array.isArray(header))
+    throw new AuthError({ code: "AUTH_BAD_TOKEN", message: "more than one Authorization header" });
+  const m = /^Bearer +([A-Za-z0-9_.~+/-]+=*) *$/i.exec(header);
+  if (!m)
+    throw new AuthError({
+      code: "AUTH_BAD_TOKEN",
+      message: "the Authorization header is not Bearer <token>",
+    });
+  return m[1] as string;
+}

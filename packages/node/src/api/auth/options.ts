@@ -1,0 +1,66 @@
+/**
+ * auto: "required" on a chain with identity (genesis appState.identity), "off" on an open chain.
+ * off: nobody is asked for a token. required: requests acting on behalf of the node's organisation
+ * need a member's token, and reads outside `publicReads` need one too.
+ */
+export type AuthMode = "auto" | "off" | "required";
+
+/** Route groups that only read; each may be kept public. */
+export const READ_GROUPS = [
+  "health",
+  "metrics",
+  "docs",
+  "txs-read",
+  "blocks",
+  "state",
+  "proofs",
+  "events",
+  "epcis-query",
+  "resolver",
+  "verify",
+] as const;
+export type ReadGroup = (typeof READ_GROUPS)[number];
+
+export interface ApiAuthOptions {
+  mode?: AuthMode;
+  /**
+   * Read groups anyone may call when auth is on. Absent: the network configuration's
+   * `access.publicReads`, else every read group (only writes on behalf of the org need a token).
+   */
+  publicReads?: readonly ReadGroup[];
+  /** The organisation this node acts for. Absent: the org of the node key's member record, or of its node id. */
+  org?: string;
+  /** Tolerated difference between client and node clocks, seconds (default 60). */
+  clockSkewSeconds?: number;
+  /** Longest accepted token lifetime exp − iat, seconds (default 3600). */
+  maxTokenTtlSeconds?: number;
+}
+
+export const AUTH_DEFAULTS = { clockSkewSeconds: 60, maxTokenTtlSeconds: 3600 } as const;
+
+export function resolveAuthOptions(
+  input: ApiAuthOptions | undefined,
+  bad: (message: string) => Error,
+): ApiAuthOptions {
+  const auth = { mode: "auto" as AuthMode, ...input };
+  if (!["auto", "off", "required"].includes(auth.mode)) {
+    throw bad(`api.auth.mode must be auto, off or required (got ${String(auth.mode)})`);
+  }
+  if (auth.publicReads !== undefined) {
+    if (!Array.isArray(auth.publicReads)) throw bad("api.auth.publicReads must be a list of route groups");
+    const unknown = auth.publicReads.filter((g) => !(READ_GROUPS as readonly string[]).includes(g));
+    if (unknown.length > 0) {
+      throw bad(
+        `api.auth.publicReads: unknown route group ${unknown.join(", ")} (known: ${READ_GROUPS.join(", ")})`,
+      );
+    }
+  }
+  for (const key of ["clockSkewSeconds", "maxTokenTtlSeconds"] as const) {
+    const v = auth[key];
+    if (v !== undefined && (!Number.isSafeInteger(v) || v < 0))
+      throw bad(`api.auth.${key} must be a non-negative integer`);
+  }
+  if (auth.org !== undefined && (typeof auth.org !== "string" || auth.org === ""))
+    throw bad("api.auth.org must be an org name");
+  return auth;
+}
