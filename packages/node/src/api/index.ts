@@ -1,5 +1,5 @@
 export type { Principal } from "./auth/authenticator.js";
-export { type AuthErrorCode, AuthError } from "./auth/errors.js";
+export { AuthError, type AuthErrorCode } from "./auth/errors.js";
 export { READ_GROUPS, resolveAuthOptions } from "./auth/options.js";
 export {
   type ApiAuthOptions,
