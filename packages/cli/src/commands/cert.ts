@@ -1,6 +1,7 @@
 import { existsSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { addressOf, type CanonicalValue, generateKeyPair, isWeftError } from "@weft/core";
+import { rotateNodeCertificate } from "@weft/node";
 import { ApiError, SdkError, type TxStatus } from "@weft/sdk";
 import { saveKeyFile } from "@weft/sdk/keyfile";
 import type { Command } from "commander";
@@ -15,6 +16,7 @@ import { readCertificate } from "./member.js";
 
 interface RotateFlags {
   key?: string;
+  validityDays?: number;
   overlap: number;
   certificate?: string;
   timeoutMs?: number;
@@ -43,6 +45,11 @@ export function registerCert(program: Command, io: CliIo): void {
     )
     .option("--key <keyfile>", "the member key to rotate (a key file, or a key name)")
     .option(
+      "--validity-days <n>",
+      "without --key: how long the new node certificate is valid (default 825)",
+      integerOption("--validity-days", 1, 3650),
+    )
+    .option(
       "--overlap <duration>",
       "with --key: how long the old key stays valid, e.g. 7d (0s: not at all)",
       durationOption("--overlap", 0, MAX_DEADLINE_MS),
@@ -63,16 +70,18 @@ export function registerCert(program: Command, io: CliIo): void {
       if (flags.key === undefined) {
         if (explicit || flags.certificate !== undefined)
           throw usage("--overlap and --certificate rotate a member key: add --key <keyfile>");
-        return rotateNode(ctx);
+        return rotateNode(ctx, flags.validityDays);
       }
+      if (flags.validityDays !== undefined)
+        throw usage(
+          "--validity-days is for a node certificate: drop --key (the chain sets a member key's validity)",
+        );
       await rotateMemberKey(ctx, { ...flags, key: flags.key });
     });
 }
 
-type RotateNodeCertificate = (home: string) => Promise<unknown> | unknown;
-
-/** The node's TLS certificate, re-issued by its organisation's CA (packages/node config/cert-rotation.ts). */
-async function rotateNode(ctx: CliContext): Promise<void> {
+/** Renews the node's TLS certificate from its organisation's CA in the home (node config/cert-rotation.ts). */
+async function rotateNode(ctx: CliContext, validityDays: number | undefined): Promise<void> {
   if (!isNetworkNode(ctx.home)) {
     throw new CliError({
       code: "CLI_NO_NETWORK",
@@ -80,31 +89,12 @@ async function rotateNode(ctx: CliContext): Promise<void> {
       exitCode: 2,
     });
   }
-  if (!existsSync(ctx.paths.caKey)) {
-    throw new CliError({
-      code: "CLI_BAD_INPUT",
-      message: `${ctx.paths.caKey} not found: the organisation CA's key issues the new certificate (run this where it is)`,
-      exitCode: 2,
-    });
-  }
-  // Looked up by name: the node package gains it in the same release (helper C's cert-rotation.ts).
-  const node = (await import("@weft/node")) as unknown as { rotateNodeCertificate?: RotateNodeCertificate };
-  if (typeof node.rotateNodeCertificate !== "function") {
-    throw new CliError({
-      code: "CLI_NOT_FOUND",
-      message: "this build of @weft/node has no rotateNodeCertificate",
-      exitCode: 1,
-    });
-  }
-  const result = await node.rotateNodeCertificate(ctx.home);
-  ctx.out.result({ home: ctx.home, result }, (r) => [
-    `rotated the node TLS certificate in ${ctx.shownHome()}`,
-    ...(r.result && typeof r.result === "object"
-      ? Object.entries(r.result as Record<string, unknown>).map(
-          ([k, v]) => `  ${k}: ${v instanceof Date ? v.toISOString() : String(v)}`,
-        )
-      : []),
-    "the running node picks it up when restarted",
+  const rotation = await rotateNodeCertificate(ctx.home, validityDays === undefined ? {} : { validityDays });
+  ctx.out.result(rotation, (r) => [
+    `rotated the TLS certificate of ${r.nodeId} (${r.org}) in ${ctx.shownHome()}`,
+    `  new:      ${r.fingerprint}, valid until ${r.notAfter.toISOString()}`,
+    `  previous: ${r.previousFingerprint} (until ${r.previousNotAfter.toISOString()}), kept as ${r.previousCertFile}`,
+    "a running node picks it up by itself; to retire the old one early: identity.revokeNodeCert",
   ]);
 }
 

@@ -299,10 +299,27 @@ describe("identity and governance commands refuse bad input (in-process)", () =>
     expect(requests).toEqual([]);
   });
 
-  it("cert rotate without --key renews only a node home's certificate", async () => {
+  it("cert rotate without --key renews a node home's TLS certificate in place, keeping the previous one", async () => {
     const r = await weft(`--home ${join(dir, "nowhere")} cert rotate`);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: CLI_NO_NETWORK: .* is no organisation's node home/);
+    const flag = await org1("cert rotate --key alice --validity-days 5");
+    expect(flag.stderr).toMatch(/^error: CLI_USAGE: --validity-days is for a node certificate/);
+
+    const certFile = join(net, "org2", "tls", "node.crt");
+    const before = readFileSync(certFile, "utf8");
+    const rotated = await weft(`--json --home ${net} --node org2 cert rotate --validity-days 30`);
+    expect(rotated.code, rotated.stderr).toBe(0);
+    const report = JSON.parse(rotated.stdout) as {
+      nodeId: string;
+      fingerprint: string;
+      previousFingerprint: string;
+    };
+    expect(report.nodeId).toBe("org2-node");
+    expect(report.fingerprint).not.toBe(report.previousFingerprint);
+    expect(readFileSync(certFile, "utf8")).not.toBe(before);
+    expect(readFileSync(join(net, "org2", "tls", "node-prev.crt"), "utf8")).toBe(before);
+    expect(requests).toEqual([]);
   });
 
   it("org init writes a home of the new organisation's own keys and a membership request", async () => {
