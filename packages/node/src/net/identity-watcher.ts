@@ -5,7 +5,6 @@
  */
 import { type FSWatcher, readFileSync, watch } from "node:fs";
 import { certificateInfo, type P2PHost, type TlsIdentity } from "@weft/p2p";
-import type { Logger } from "pino";
 
 export interface IdentityFiles {
   /** The folder watched (where rotation renames the new files in). */
@@ -18,7 +17,7 @@ export interface IdentityWatcherParams {
   files: IdentityFiles;
   host: Pick<P2PHost, "reloadIdentity" | "stats">;
   debounceMs: number;
-  log: Pick<Logger, "info" | "warn" | "error">;
+  log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
   /** Also reload on SIGHUP (the process-wide signal; off for nodes sharing a process in tests). */
   sighup?: boolean;
 }

@@ -108,7 +108,10 @@ describe("a running network across a node certificate rotation", () => {
       );
     // The permissioned genesis registers every organisation: the peer book comes from the chain.
     expect(logs).toContainEqual(
-      expect.objectContaining({ msg: "peer book from the on-chain registry", orgs: ["org1", "org2", "org3"] }),
+      expect.objectContaining({
+        msg: "peer book from the on-chain registry",
+        orgs: ["org1", "org2", "org3"],
+      }),
     );
     const before = nodes()[1]!.p2p!.stats().identity.fingerprint;
     expect(peersSee(before)).toBe(true);
