@@ -9,7 +9,10 @@ import { createTestNetwork, type TestNetwork, until } from "../support/network.j
 describe("trace on four BFT nodes", () => {
   let net: TestNetwork;
   beforeAll(async () => {
-    net = await createTestNetwork(4);
+    // alice writes for org1 and captures the whole chain: org1 owns the brand's and the DC's prefixes.
+    net = await createTestNetwork(4, {
+      gs1: { org1: { companyPrefixes: ["4012345", "0614141"], glns: [] } },
+    });
     await Promise.all([0, 1, 2, 3].map((i) => net.start(i)));
   });
   afterAll(async () => {
