@@ -62,11 +62,24 @@ export function checkCertificateKey(pem: string, publicKey: PublicKeyInfo): Memb
     matches = false;
   }
   if (!matches) throw bad("the certificate does not certify the member's public key");
-  const notBefore = Date.parse(cert.validFrom);
-  const notAfter = Date.parse(cert.validTo);
-  if (!Number.isSafeInteger(notBefore) || !Number.isSafeInteger(notAfter))
-    throw bad("the certificate's validity period does not parse");
+  const notBefore = opensslTime(cert.validFrom);
+  const notAfter = opensslTime(cert.validTo);
   return { pem, fingerprint: cert.fingerprint256.replaceAll(":", "").toLowerCase(), notBefore, notAfter };
+}
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const OPENSSL_TIME = /^([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4}) GMT$/;
+
+/**
+ * OpenSSL's "Nov 14 22:13:19 2023 GMT" (what X509Certificate reports) as ms, parsed by hand:
+ * Date.parse of this non-ISO form is engine-defined, and every node must agree.
+ */
+function opensslTime(text: string): number {
+  const m = OPENSSL_TIME.exec(text);
+  const month = m ? MONTHS.indexOf(m[1] as string) : -1;
+  if (!m || month < 0) throw bad(`the certificate's validity time ${text} does not parse`);
+  const [day, hour, minute, second, year] = [m[2], m[3], m[4], m[5], m[6]].map(Number) as number[];
+  return Date.UTC(year as number, month, day, hour, minute, second);
 }
 
 /** The full check: also issued (names and signature) by one of the org's CA certificates. */
