@@ -7,7 +7,7 @@
  */
 import { addressOf, type CanonicalValue, type DecodedTx, parseJson } from "@weft/core";
 import type { ChainStore } from "../storage/chain-store.js";
-import type { StateView } from "./module.js";
+import type { AuthorizeContext, ResourceFacts, StateView } from "./module.js";
 import type { ModuleRegistry } from "./registry.js";
 
 export function authorizeAtHead(
@@ -28,18 +28,23 @@ export function authorizeAtHead(
   const { module, method, args, signer } = decoded.tx.body;
   const sender = addressOf(signer);
   const call = { module, method, args };
-  const facts = registry.method(module, method, args).resource?.(state, args, sender) ?? {};
-  for (const authorizer of registry.authorizers) {
-    authorizer.authorize?.({
-      chainId,
-      height: head.height + 1,
-      time: head.time,
-      sender,
-      approvers: [sender],
-      via: "tx",
-      call,
-      facts,
-      state,
-    });
-  }
+  // Admission already resolved the call and checked its arguments.
+  const definition = registry.module(module).methods[method];
+  let facts: ResourceFacts | undefined;
+  const context: AuthorizeContext = {
+    chainId,
+    height: head.height + 1,
+    time: head.time,
+    sender,
+    approvers: [sender],
+    via: "tx",
+    call,
+    // Worked out only if an authorizer asks (an open chain's never does): parsing is not free.
+    get facts() {
+      facts ??= definition?.resource?.(state, args, sender) ?? {};
+      return facts;
+    },
+    state,
+  };
+  for (const authorizer of registry.authorizers) authorizer.authorize?.(context);
 }
