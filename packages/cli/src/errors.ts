@@ -21,6 +21,7 @@ export type CliErrorCode =
   | "CLI_NO_NETWORK"
   | "CLI_UNKNOWN_NODE"
   | "CLI_UNKNOWN_ORG"
+  | "CLI_PROPOSAL_CLOSED"
   | "CLI_NETWORK_HOME"
   | "CLI_NETWORK_MISMATCH";
 

@@ -6,7 +6,7 @@ import { integerOption } from "../args.js";
 import { type CliContext, type CliIo, contextOf, type GlobalOptions } from "../context.js";
 import { CliError, usage } from "../errors.js";
 import { type ProposeFlags, propose, proposeOptions, renderReport } from "../governance.js";
-import { readMembershipRequest } from "../membership.js";
+import { type MembershipRequest, readMembershipRequest } from "../membership.js";
 import { DEFAULT_NETWORK_HOST, parseNetworkHost, parseOrgName } from "../network.js";
 import { type NewOrgReport, readNetworkSource, writeNewOrgHome } from "../org-home.js";
 
@@ -91,6 +91,7 @@ export function registerOrg(program: Command, io: CliIo): void {
   ).action(async (flags: ProposeFlags & { request: string; validatorPower?: number }, command: Command) => {
     const ctx = contextOf(command, io);
     const request = readMembershipRequest(ctx.resolvePath(flags.request));
+    await checkJoinable(ctx, request);
     const addOrg: TxCall = {
       module: "identity",
       method: "addOrg",
@@ -142,6 +143,23 @@ export function registerOrg(program: Command, io: CliIo): void {
     const report = await propose(ctx, flags, `remove organisation ${name}`, actions);
     ctx.out.result(report, (r) => renderReport(r, "proposed"));
   });
+}
+
+/** A request made for another chain, or for a name already registered, is refused before proposing. */
+async function checkJoinable(ctx: CliContext, request: MembershipRequest): Promise<void> {
+  const client = ctx.client();
+  const [health, existing] = await Promise.all([
+    client.health(),
+    client.query("identity", "org", { name: request.name }),
+  ]);
+  const { chainId } = health;
+  const refuse = (message: string) => new CliError({ code: "CLI_BAD_INPUT", message, exitCode: 2 });
+  if (request.chainId !== chainId)
+    throw refuse(`--request is for chain ${request.chainId}, the node runs ${chainId}`);
+  if (existing.value !== null) {
+    const status = (existing.value as { status?: unknown }).status;
+    throw refuse(`--request: the chain already has an organisation "${request.name}" (${String(status)})`);
+  }
 }
 
 type Change = { name: string; publicKey: Validator["publicKey"]; power: number };

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { integerOption } from "../args.js";
 import { type CliIo, contextOf } from "../context.js";
-import { usage } from "../errors.js";
+import { CliError, usage } from "../errors.js";
 import {
   eventId,
   type ProposalReport,
@@ -31,6 +31,15 @@ export function registerVote(program: Command, io: CliIo): void {
     const ctx = contextOf(command, io);
     if (flags.yes === flags.no) throw usage("give exactly one of --yes and --no");
     const key = await signer(ctx, flags);
+    // A decided proposal takes no votes: say so rather than spend a transaction on it.
+    const before = await readProposal(ctx, flags.id);
+    if (before.status !== "open") {
+      throw new CliError({
+        code: "CLI_PROPOSAL_CLOSED",
+        message: `proposal ${flags.id} is ${before.status}${before.decidedAt !== undefined ? ` since height ${before.decidedAt}` : ""}: voting is over`,
+        exitCode: 1,
+      });
+    }
     const status = await submitAndWait(
       ctx,
       key,

@@ -111,6 +111,22 @@ describe("identity and governance through the CLI", { timeout: TIMEOUT_MS }, () 
     expect(listed.stdout).toMatch(new RegExp(`^${id}\\s+executed\\s+3\\s+0\\s+.*add organisation org5`, "m"));
     const shown = await json<{ status: string }>(["--node", "org4", "proposal", "--id", id]);
     expect(shown.status).toBe("executed");
+    // Refusals that need the chain's word, still before anything is signed.
+    const again = await weft(["--node", "org1", "org", "add", "--request", requestFile]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(
+      /^error: CLI_BAD_INPUT: --request: the chain already has an organisation "org5"/,
+    );
+    const late = await weft(["--node", "org4", "vote", "--id", id, "--no"]);
+    expect(late.code).toBe(1);
+    expect(late.stderr).toMatch(
+      new RegExp(`^error: CLI_PROPOSAL_CLOSED: proposal ${id} is executed since height`),
+    );
+    const unknown = await weft(["--node", "org1", "org", "remove", "--name", "org9"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(
+      /^error: CLI_UNKNOWN_ORG: --name org9: the chain has no organisation "org9"/,
+    );
 
     // A policy changes only by vote, and the change is readable at once.
     const policy = await json<ProposalReport>([
