@@ -74,7 +74,7 @@ export class LocalNodeService implements NodeService {
     const ctx = {
       chainId: this.chainId,
       height: head.height,
-      maxTxBytes: this.genesis.params.maxTxBytes,
+      maxTxBytes: this.app.params().maxTxBytes,
       nextSequence: this.app.nextSequence,
       isCommitted: (hash: string) => this.store.getTxLocation(hash) !== undefined,
       checkCall: (module: string, method: string, args: unknown) =>

@@ -84,8 +84,12 @@ export class Application implements ConsensusApplication {
   }
 
   prepareProposal(request: ProposalRequest): Block {
-    const { maxBlockTxs, maxBlockBytes } = this.params();
-    const txs = this.mempool.reap(maxBlockTxs, maxBlockBytes, this.nextSequence);
+    const { maxBlockTxs, maxBlockBytes, maxTxBytes } = this.params();
+    const reaped = this.mempool.reap(maxBlockTxs, maxBlockBytes, this.nextSequence);
+    // Admitted under a larger limit before governance lowered maxTxBytes: never includable now.
+    const oversized = reaped.filter((d) => d.size > maxTxBytes);
+    for (const d of oversized) this.mempool.remove(d.hash);
+    const txs = oversized.length === 0 ? reaped : reaped.filter((d) => d.size <= maxTxBytes);
     const executed = this.execute(request, txs, "propose");
     for (const d of executed.dropped) this.mempool.remove(d.hash);
     return executed.block;
@@ -110,6 +114,9 @@ export class Application implements ConsensusApplication {
       if (link) return `${link.field} ${link.message}`;
       const maxTxBytes = this.params().maxTxBytes;
       const txs = decoded ?? block.txs.map((tx) => this.decodeKnown(tx, maxTxBytes));
+      // The limit in force at this height, whichever way the transactions arrived.
+      const big = txs.find((d) => d.size > maxTxBytes);
+      if (big) return `transaction ${big.hash} is ${big.size} bytes, limit ${maxTxBytes}`;
       const executed = this.execute(
         {
           height: block.header.height,

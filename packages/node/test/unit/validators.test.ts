@@ -35,6 +35,7 @@ import { Mempool } from "../../src/mempool/mempool.js";
 import { defaultMempoolOptions } from "../../src/mempool/options.js";
 import { SignatureVerifier } from "../../src/mempool/verifier.js";
 import { createMetrics } from "../../src/metrics/metrics.js";
+import { govModule } from "../../src/modules/gov/module.js";
 import { validatorsModule } from "../../src/modules/validators/module.js";
 import { LocalNodeService } from "../../src/service-impl.js";
 import { ChainStore } from "../../src/storage/chain-store.js";
@@ -51,6 +52,13 @@ export const govStandIn: Module = {
       args: Type.Unknown(),
       execute(ctx, args) {
         ctx.invoke([{ module: "validators", method: "update", args: args as CanonicalValue }], [ctx.sender]);
+      },
+    }),
+    run: defineMethod({
+      description: "test only: any call as if a proposal passed",
+      args: Type.Object({ module: Type.String(), method: Type.String(), args: Type.Unknown() }),
+      execute(ctx, call) {
+        ctx.invoke([{ ...call, args: call.args as CanonicalValue }], [ctx.sender]);
       },
     }),
   },
@@ -73,7 +81,7 @@ const change = (name: string, key: KeyPair, power: number) => ({
 class MultiChain {
   readonly dir = mkdtempSync(join(tmpdir(), "weft-vals-"));
   readonly keys = new Map<string, KeyPair>();
-  readonly registry = new ModuleRegistry([validatorsModule, govStandIn]);
+  readonly registry = new ModuleRegistry([validatorsModule, govModule, govStandIn]);
   store!: ChainStore;
   app!: Application;
   service!: LocalNodeService;
@@ -298,6 +306,22 @@ describe("validators module", () => {
       lastCommit: head.commit,
     });
     expect(chain.app.proposalProblem(block)).toMatch(/header.proposer is not a validator/);
+  });
+
+  it("takes block limits from gov/params once governance sets them", async () => {
+    expect(chain.app.params()).toEqual(defaultChainParams);
+    const params = { maxBlockBytes: 1_048_576, maxBlockTxs: 2, maxTxBytes: 700, timeoutProposeMs: 500 };
+    const set = chain.tx("govtest", "run", { module: "gov", method: "setParams", args: { params } });
+    await chain.block([set]);
+    expect(chain.errorOf(set)).toBeUndefined();
+    expect(chain.app.params()).toEqual(params);
+    const small = [0, 1, 2].map(() => chain.tx("govtest", "update", { changes: [] }));
+    const first = small[0] as SignedTx;
+    const big = signTx({ ...first.body, args: { changes: [], pad: "x".repeat(400) } }, chain.sender);
+    const [refused] = await chain.service.submitTxs([big]);
+    expect(refused).toMatchObject({ accepted: false, error: { code: "TX_TOO_LARGE" } });
+    const h = await chain.block(small);
+    expect(chain.store.getBlock(h)?.txs).toHaveLength(2);
   });
 
   it("tx and state proofs carry the set changes, verify offline, and fail when a change is altered", async () => {
