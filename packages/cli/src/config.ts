@@ -6,7 +6,15 @@ import { CliError } from "./errors.js";
 /** `<home>/config.json`: any subset of NodeOptions. */
 export type NodeConfig = { [K in keyof NodeOptions]?: Partial<NodeOptions[K]> };
 
-type FieldType = "string" | "boolean" | "count" | "port" | "channel-limits" | "api-auth" | readonly string[];
+type FieldType =
+  | "string"
+  | "boolean"
+  | "count"
+  | "port"
+  | "channel-limits"
+  | "api-auth"
+  | "api-tls"
+  | readonly string[];
 
 export const LOG_LEVELS: readonly NodeOptions["log"]["level"][] = [
   "fatal",
@@ -30,6 +38,7 @@ const SPEC: { [K in keyof NodeOptions]: { [F in keyof NodeOptions[K]]-?: FieldTy
     maxWaitTimeoutMs: "count",
     wsMaxClients: "count",
     auth: "api-auth",
+    tls: "api-tls",
   },
   mempool: { maxTxs: "count", maxBytes: "count", maxSequenceGap: "count", verifyThreads: "count" },
   consensus: {
@@ -125,6 +134,16 @@ function typeProblem(type: FieldType, v: unknown): string | undefined {
         : 'an object {"consensus", "mempool", "sync"} of byte limits (each at least 1024)';
     case "api-auth":
       return authProblem(v);
+    case "api-tls":
+      return isObject(v) &&
+        Object.keys(v).every((k) => ["cert", "key", "clientCa"].includes(k)) &&
+        typeof v.cert === "string" &&
+        v.cert !== "" &&
+        typeof v.key === "string" &&
+        v.key !== "" &&
+        (v.clientCa === undefined || v.clientCa === "registry" || v.clientCa === "none")
+        ? undefined
+        : 'an object {cert, key, clientCa?: "registry" | "none"} (PEM file paths, relative to the home)';
   }
   return undefined;
 }
@@ -176,7 +195,17 @@ export function dataDirOf(home: string, config: NodeConfig): string {
 }
 
 export function nodeOptionsOf(home: string, config: NodeConfig): NodeOptionsInput {
-  return { ...config, storage: { ...config.storage, dataDir: dataDirOf(home, config) } };
+  const options: NodeOptionsInput = {
+    ...config,
+    storage: { ...config.storage, dataDir: dataDirOf(home, config) },
+  };
+  const tls = config.api?.tls;
+  if (tls) {
+    // PEM file paths in config.json are relative to the home, like storage.dataDir.
+    const path = (p: string) => (p.trimStart().startsWith("-----BEGIN") || isAbsolute(p) ? p : join(home, p));
+    options.api = { ...config.api, tls: { ...tls, cert: path(tls.cert), key: path(tls.key) } };
+  }
+  return options;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

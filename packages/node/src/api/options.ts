@@ -22,6 +22,21 @@ export interface ApiOptions {
    * organisation, and which reads stay public (see docs/API.md, "Authentication").
    */
   auth: ApiAuthOptions;
+  /** Serve HTTPS (and optionally authenticate members by TLS client certificate); absent: plain HTTP. */
+  tls?: ApiTlsOptions;
+}
+
+export interface ApiTlsOptions {
+  /** The server certificate (chain): PEM text, or the path of a PEM file. */
+  cert: string;
+  /** Its private key: PEM text, or the path of a PEM file. */
+  key: string;
+  /**
+   * "registry": ask clients for a certificate (not required); one issued by an active
+   * organisation's CA on chain for an active member's key authenticates as that member.
+   * "none" (default): no client certificates.
+   */
+  clientCa?: "registry" | "none";
 }
 
 export const defaultApiOptions: Readonly<ApiOptions> = Object.freeze({
@@ -58,6 +73,15 @@ export function resolveApiOptions(options: Partial<ApiOptions> = {}): ApiOptions
   if (typeof resolved.host !== "string" || resolved.host === "")
     throw badConfig("api.host must be a host name");
   resolved.auth = resolveAuthOptions(resolved.auth, badConfig);
+  if (resolved.tls !== undefined) {
+    const { cert, key, clientCa } = resolved.tls;
+    if (typeof cert !== "string" || cert === "" || typeof key !== "string" || key === "") {
+      throw badConfig("api.tls needs cert and key (PEM text or file paths)");
+    }
+    if (clientCa !== undefined && clientCa !== "registry" && clientCa !== "none") {
+      throw badConfig(`api.tls.clientCa must be "registry" or "none" (got ${String(clientCa)})`);
+    }
+  }
   return resolved;
 }
 

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
@@ -14,7 +15,7 @@ import type { RouteContext } from "./context.js";
 import type { EpcisDeps } from "./epcis/context.js";
 import { sendProblem } from "./error-handler.js";
 import { countRequests } from "./metrics-hook.js";
-import { type ApiOptions, resolveApiOptions } from "./options.js";
+import { type ApiOptions, type ApiTlsOptions, resolveApiOptions } from "./options.js";
 import { ApiError } from "./problem.js";
 import { blockRoutes } from "./routes/blocks.js";
 import { certificateRoutes } from "./routes/certificates.js";
@@ -50,7 +51,10 @@ export async function createApiServer(
   const resolved = resolveApiOptions(options);
   // Widened so the instance is typed with Fastify's logger interface, not pino's concrete one.
   const loggerInstance: FastifyBaseLogger | undefined = deps.logger;
+  const clientCerts = resolved.tls?.clientCa === "registry";
   const app = Fastify({
+    // Typed as the HTTP server's options: routes see requests and replies, alike for both kinds.
+    ...((resolved.tls ? { https: httpsOptions(resolved.tls) } : {}) as object),
     ...(loggerInstance ? { loggerInstance } : { logger: false }),
     bodyLimit: resolved.bodyLimit,
     // One log line per failed request (sendProblem) instead of two per request.
@@ -127,7 +131,7 @@ export async function createApiServer(
   await app.register(websocket, { options: { maxPayload: 4096 } });
   countRequests(app, deps.metrics);
   const authenticator = new ApiAuthenticator({ ...deps.auth, service, options: resolved.auth });
-  installAuth(app, authenticator, deps.metrics, app.log.child({ module: "api-auth" }));
+  installAuth(app, authenticator, deps.metrics, app.log.child({ module: "api-auth" }), clientCerts);
 
   const context: RouteContext = {
     service,
@@ -150,6 +154,17 @@ export async function createApiServer(
     routes(app, context);
   }
   return app;
+}
+
+/**
+ * TLS server options. Client certificates are requested, never required, and not checked by
+ * OpenSSL against a fixed CA list: the on-chain registry decides (auth/client-cert.ts), so a CA
+ * added or rotated by governance counts at once.
+ */
+function httpsOptions(tls: ApiTlsOptions): Record<string, unknown> {
+  const pem = (value: string) => (value.trimStart().startsWith("-----BEGIN") ? value : readFileSync(value, "utf8"));
+  const request = tls.clientCa === "registry";
+  return { cert: pem(tls.cert), key: pem(tls.key), minVersion: "TLSv1.2", requestCert: request, rejectUnauthorized: false };
 }
 
 /** The OpenAPI document of the API as `service` would serve it (for dumping from a test or CLI). */

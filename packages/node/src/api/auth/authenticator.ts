@@ -1,5 +1,6 @@
 import type { NodeService } from "../../service.js";
 import { checkClaims, type TokenClaims } from "./claims.js";
+import { certificateMember } from "./client-cert.js";
 import { AuthError } from "./errors.js";
 import { activeMember, identityEnabled, type MemberRecord, orgOfNode, type StateGetter } from "./identity.js";
 import { unverifiedClaims, verifyMemberJwt } from "./jwt.js";
@@ -12,7 +13,9 @@ export interface Principal {
   id: string;
   kind: MemberRecord["kind"];
   roles: readonly string[];
-  claims: TokenClaims;
+  /** How it proved it: a bearer token (with its claims) or a TLS client certificate. */
+  via: "token" | "certificate";
+  claims?: TokenClaims;
 }
 
 export interface AuthenticatorDeps {
@@ -84,14 +87,25 @@ export class ApiAuthenticator {
     }
     const head = this.deps.service.getState("identity/orgs");
     const member = activeMember(this.get, iss, head.height + 1, now);
-    return {
-      address: member.address,
-      org: member.org,
-      id: member.id,
-      kind: member.kind,
-      roles: member.roles,
-      claims,
-    };
+    return { ...principalOf(member), via: "token", claims };
+  }
+
+  /**
+   * The member a TLS client certificate stands for (api.tls.clientCa "registry"): issued by an
+   * active org's CA on chain, for a key of an active member of that same org.
+   */
+  authenticateCertificate(der: Buffer): Principal {
+    const now = this.now();
+    const { address, org } = certificateMember(this.get, der, now);
+    const head = this.deps.service.getState("identity/orgs");
+    const member = activeMember(this.get, address, head.height + 1, now);
+    if (member.org !== org) {
+      throw new AuthError({
+        code: "AUTH_BAD_TOKEN",
+        message: `the client certificate is issued by ${org}'s CA for a member of ${member.org}`,
+      });
+    }
+    return { ...principalOf(member), via: "certificate" };
   }
 
   /** Refuses a member of another organisation acting through this node (403). */
@@ -111,6 +125,14 @@ export class ApiAuthenticator {
     return this.deps.options.org ?? orgOfNode(this.get, this.deps.nodeAddress, this.deps.nodeId);
   }
 }
+
+const principalOf = (member: MemberRecord) => ({
+  address: member.address,
+  org: member.org,
+  id: member.id,
+  kind: member.kind,
+  roles: member.roles,
+});
 
 /** The token of `Authorization: Bearer <token>` (RFC 6750 §2.1); anything else is refused. */
 export function bearerToken(header: string | string[] | undefined): string {

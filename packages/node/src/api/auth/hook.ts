@@ -2,6 +2,7 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from "fastify
 import type { Metrics } from "../../metrics/metrics.js";
 import { PROBLEM_CONTENT_TYPE, problemFor } from "../problem.js";
 import type { ApiAuthenticator, Principal } from "./authenticator.js";
+import { clientCertificateOf } from "./client-cert.js";
 import { AUTH_STATUS, AuthError } from "./errors.js";
 import { classifyRoute } from "./routes.js";
 
@@ -25,6 +26,8 @@ export function installAuth(
   auth: ApiAuthenticator,
   metrics: Metrics,
   log: FastifyBaseLogger,
+  /** Whether TLS client certificates authenticate (api.tls.clientCa "registry"). */
+  clientCerts = false,
 ): void {
   const logged = new Map<string, { at: number; suppressed: number }>();
   const noteRefusal = (error: AuthError, request: FastifyRequest) => {
@@ -53,7 +56,12 @@ export function installAuth(
     const route = classifyRoute(request.method, request.routeOptions.url);
     if (route.kind === "open" || (route.kind === "read" && auth.isPublic(route.group))) return;
     try {
-      const principal = await auth.authenticate(request.headers.authorization);
+      // A bearer token wins; without one, a TLS client certificate (when the node asks for them).
+      const der =
+        request.headers.authorization === undefined && clientCerts ? clientCertificateOf(request) : undefined;
+      const principal = der
+        ? auth.authenticateCertificate(der)
+        : await auth.authenticate(request.headers.authorization);
       if (route.kind === "write") auth.assertOwnOrg(principal);
       principals.set(request, principal);
     } catch (e) {

@@ -83,7 +83,11 @@ export interface AuthEnv {
  * member), globex, and initech (removed); members alice (acme, Ed25519), pat (acme, P-256), bob
  * (globex), rita (acme, revoked), ivan (initech).
  */
-export async function startAuthNode(api: NodeOptionsInput["api"] = {}): Promise<AuthEnv> {
+export async function startAuthNode(
+  api: NodeOptionsInput["api"] = {},
+  /** Identity records (module-relative keys) written over the defaults, e.g. real CA certificates. */
+  extraRecords: Record<string, unknown> = {},
+): Promise<AuthEnv> {
   const dir = mkdtempSync(join(tmpdir(), "weft-auth-"));
   const nodeKey = generateKeyPair();
   const members = {
@@ -104,6 +108,7 @@ export async function startAuthNode(api: NodeOptionsInput["api"] = {}): Promise<
     records[`member/${addressOf(m.key)}`] = memberRecord(m, name === "rita" ? "revoked" : "active");
     records[`member-id/${m.org}/${m.id}`] = addressOf(m.key);
   }
+  Object.assign(records, extraRecords);
   const genesis: Genesis = {
     chainId: "weft-auth-test",
     genesisTime: Date.now() - 60_000,
