@@ -162,9 +162,16 @@ export async function createApiServer(
  * added or rotated by governance counts at once.
  */
 function httpsOptions(tls: ApiTlsOptions): Record<string, unknown> {
-  const pem = (value: string) => (value.trimStart().startsWith("-----BEGIN") ? value : readFileSync(value, "utf8"));
+  const pem = (value: string) =>
+    value.trimStart().startsWith("-----BEGIN") ? value : readFileSync(value, "utf8");
   const request = tls.clientCa === "registry";
-  return { cert: pem(tls.cert), key: pem(tls.key), minVersion: "TLSv1.2", requestCert: request, rejectUnauthorized: false };
+  return {
+    cert: pem(tls.cert),
+    key: pem(tls.key),
+    minVersion: "TLSv1.2",
+    requestCert: request,
+    rejectUnauthorized: false,
+  };
 }
 
 /** The OpenAPI document of the API as `service` would serve it (for dumping from a test or CLI). */
