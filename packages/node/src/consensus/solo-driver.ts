@@ -1,5 +1,5 @@
 import { certify, nextProposal, type SoloState } from "@weft/consensus";
-import type { Genesis, KeyPair } from "@weft/core";
+import { addressOf, type Genesis, type KeyPair } from "@weft/core";
 import type { Logger } from "pino";
 import type { Application } from "../app/application.js";
 import type { SoloOptions } from "./options.js";
@@ -49,6 +49,16 @@ export class SoloDriver {
       await this.waitForWork();
       if (this.stopped) break;
       const head = this.app.lastCommitted();
+      // One key certifies every block: a set governance changed to anything else cannot be
+      // served by this engine (its blocks would fail every check); stop rather than fork.
+      const set = this.app.validatorsAt(head.height + 1);
+      if (set.length !== 1 || set[0]?.address !== addressOf(this.key)) {
+        this.log.fatal(
+          { height: head.height + 1, validators: set.length },
+          "the validator set is no longer this node alone: the solo engine stops (run Tendermint)",
+        );
+        return;
+      }
       const state: SoloState = { height: head.height, lastCommit: head.commit };
       this.lastStart = this.now();
       const block = this.app.prepareProposal(nextProposal(state, this.genesis, this.key));
