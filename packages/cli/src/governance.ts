@@ -117,8 +117,10 @@ export async function propose(
   flags: ProposeFlags,
   title: string,
   actions: TxCall[],
+  /** The signer, when the caller loaded it already (local checks before remote ones). */
+  key?: KeyFile,
 ): Promise<ProposalReport> {
-  const key = await signer(ctx, flags);
+  key ??= await signer(ctx, flags);
   const args = {
     title,
     actions: actions.map((a) => ({ module: a.module, method: a.method, args: a.args })),

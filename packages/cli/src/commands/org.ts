@@ -5,7 +5,7 @@ import { type Command, Option } from "commander";
 import { integerOption } from "../args.js";
 import { type CliContext, type CliIo, contextOf, type GlobalOptions } from "../context.js";
 import { CliError, usage } from "../errors.js";
-import { type ProposeFlags, propose, proposeOptions, renderReport } from "../governance.js";
+import { type ProposeFlags, propose, proposeOptions, renderReport, signer } from "../governance.js";
 import { type MembershipRequest, readMembershipRequest } from "../membership.js";
 import { DEFAULT_NETWORK_HOST, parseNetworkHost, parseOrgName } from "../network.js";
 import { type NewOrgReport, readNetworkSource, writeNewOrgHome } from "../org-home.js";
@@ -91,6 +91,7 @@ export function registerOrg(program: Command, io: CliIo): void {
   ).action(async (flags: ProposeFlags & { request: string; validatorPower?: number }, command: Command) => {
     const ctx = contextOf(command, io);
     const request = readMembershipRequest(ctx.resolvePath(flags.request));
+    const key = await signer(ctx, flags);
     await checkJoinable(ctx, request);
     const addOrg: TxCall = {
       module: "identity",
@@ -111,7 +112,7 @@ export function registerOrg(program: Command, io: CliIo): void {
       actions.unshift(validatorsUpdate([{ name, publicKey, power: flags.validatorPower }]));
     }
     const power = flags.validatorPower === undefined ? "" : `, validator power ${flags.validatorPower}`;
-    const report = await propose(ctx, flags, `add organisation ${request.name}${power}`, actions);
+    const report = await propose(ctx, flags, `add organisation ${request.name}${power}`, actions, key);
     ctx.out.result(report, (r) => renderReport(r, "proposed"));
   });
 
