@@ -21,6 +21,7 @@ import { blockRoutes } from "./routes/blocks.js";
 import { certificateRoutes } from "./routes/certificates.js";
 import { epcisRoutes } from "./routes/epcis/index.js";
 import { eventRoutes } from "./routes/events-ws.js";
+import { govRoutes } from "./routes/gov.js";
 import { healthRoutes } from "./routes/health.js";
 import { proofRoutes } from "./routes/proofs.js";
 import { queryRoutes } from "./routes/query.js";
@@ -145,6 +146,7 @@ export async function createApiServer(
     blockRoutes,
     stateRoutes,
     queryRoutes,
+    govRoutes,
     proofRoutes,
     eventRoutes,
     healthRoutes,
