@@ -16,6 +16,7 @@ import { readCertificate } from "./member.js";
 
 interface RotateFlags {
   key?: string;
+  newKey?: string;
   validityDays?: number;
   overlap: number;
   certificate?: string;
@@ -56,8 +57,12 @@ export function registerCert(program: Command, io: CliIo): void {
       DEFAULT_DEADLINE_MS,
     )
     .option(
+      "--new-key <keyfile>",
+      "with --key: rotate to this key (e.g. made by `weft keys generate`) instead of a fresh one",
+    )
+    .option(
       "--certificate <pem-file>",
-      "with --key: an X.509 certificate of the new key from your organisation's CA",
+      "with --key and --new-key: an X.509 certificate of the new key from your organisation's CA",
     )
     .option(
       "--timeout-ms <n>",
@@ -68,13 +73,18 @@ export function registerCert(program: Command, io: CliIo): void {
       const ctx = contextOf(command, io);
       const explicit = command.getOptionValueSource("overlap") === "cli";
       if (flags.key === undefined) {
-        if (explicit || flags.certificate !== undefined)
-          throw usage("--overlap and --certificate rotate a member key: add --key <keyfile>");
+        if (explicit || flags.certificate !== undefined || flags.newKey !== undefined)
+          throw usage("--overlap, --new-key and --certificate rotate a member key: add --key <keyfile>");
         return rotateNode(ctx, flags.validityDays);
       }
       if (flags.validityDays !== undefined)
         throw usage(
           "--validity-days is for a node certificate: drop --key (the chain sets a member key's validity)",
+        );
+      // A certificate certifies one key: it cannot be for a key this command has yet to make.
+      if (flags.certificate !== undefined && flags.newKey === undefined)
+        throw usage(
+          "--certificate needs --new-key: generate the new key first (`weft keys generate`), have it certified, then rotate to it",
         );
       await rotateMemberKey(ctx, { ...flags, key: flags.key });
     });
@@ -99,13 +109,15 @@ async function rotateNode(ctx: CliContext, validityDays: number | undefined): Pr
 }
 
 /**
- * The new key is written first (`<name>.next.json`), so a committed rotation never leaves its
+ * The new key (fresh, or a copy of --new-key) is written first (`<name>.next.json`), so a committed rotation never leaves its
  * key unsaved; once committed the new key takes the old file's name and the old one is kept
  * beside it as `<name>.retired-<address>.json` for the overlap.
  */
 async function rotateMemberKey(ctx: CliContext, flags: RotateFlags & { key: string }): Promise<void> {
   const certificate = flags.certificate === undefined ? undefined : readCertificate(ctx, flags.certificate);
   const old = await loadAccount(ctx, flags.key, "--key");
+  const given = flags.newKey === undefined ? undefined : await loadAccount(ctx, flags.newKey, "--new-key");
+  if (given?.address === old.address) throw usage("--new-key is the key --key names: rotate to another key");
   const path = keyFilePath(ctx, flags.key);
   const stem = basename(path, ".json");
   const nextPath = join(dirname(path), `${stem}.next.json`);
@@ -117,7 +129,7 @@ async function rotateMemberKey(ctx: CliContext, flags: RotateFlags & { key: stri
       exitCode: 1,
     });
   }
-  const fresh = generateKeyPair(old.alg);
+  const fresh = given ?? generateKeyPair(old.alg);
   await saveKeyFile(nextPath, fresh);
   const args: { [k: string]: CanonicalValue } = {
     publicKey: { alg: fresh.alg, publicKey: fresh.publicKey },

@@ -178,11 +178,21 @@ describe("identity and governance commands refuse bad input (in-process)", () =>
       ],
       ["device revoke --id scanner-1", /CLI_USAGE: required option '--org <org>'/],
       // cert
-      ["cert rotate --overlap 7d", /CLI_USAGE: --overlap and --certificate rotate a member key: add --key/],
+      [
+        "cert rotate --overlap 7d",
+        /CLI_USAGE: --overlap, --new-key and --certificate rotate a member key: add --key/,
+      ],
       ["cert rotate --key alice --overlap 7x", /CLI_USAGE: --overlap must be a whole number with a unit/],
       ["cert rotate --key alice --overlap 31d", /CLI_USAGE: --overlap must be between 0ms and 30d/],
       ["cert rotate --key nobody", /CLI_KEY_NOT_FOUND: --key: no key "nobody"/],
-      ["cert rotate --key alice --certificate bad-cert.pem", /CLI_BAD_INPUT: --certificate is not a PEM/],
+      ["cert rotate --key alice --certificate bad-cert.pem", /CLI_USAGE: --certificate needs --new-key/],
+      [
+        "cert rotate --key alice --new-key bob --certificate bad-cert.pem",
+        /CLI_BAD_INPUT: --certificate is not a PEM/,
+      ],
+      ["cert rotate --key alice --new-key alice", /CLI_USAGE: --new-key is the key --key names/],
+      ["cert rotate --key alice --new-key nobody", /CLI_KEY_NOT_FOUND: --new-key: no key "nobody"/],
+      ["cert rotate --new-key bob", /CLI_USAGE: --overlap, --new-key and --certificate rotate a member key/],
       // propose, vote, proposals, proposal
       ["propose --title t", /CLI_USAGE: give at least one --action module\.method/],
       ["propose --title t --action token.mint", /CLI_USAGE: 1 --action but 0 --args/],
