@@ -143,5 +143,5 @@ describe("a running network across a node certificate rotation", () => {
       expect.arrayContaining(["org1 CA", "org2 CA", "org3 CA"]),
     );
     expect(body.certificates.filter((c) => c.kind === "node").map((c) => c.subject)).toEqual(["org1-node"]);
-  });
+  }, 90_000);
 });

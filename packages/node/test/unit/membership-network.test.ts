@@ -118,5 +118,5 @@ describe("membership-driven networking on a running network", () => {
         expect.objectContaining({ msg: expect.stringContaining("not in the on-chain registry") }),
       );
     }
-  });
+  }, 120_000);
 });
