@@ -3,6 +3,7 @@ import { addressOf, type Genesis, genesisHash, type KeyPair, type SignedVote } f
 import { createP2PHost, type NetworkConfig, type P2PHost, type TlsIdentity } from "@weft/p2p";
 import type { FastifyInstance } from "fastify";
 import { type Logger, pino } from "pino";
+import type { ReadGroup } from "./api/auth/options.js";
 import { createApiServer } from "./api/server.js";
 import { Application } from "./app/application.js";
 import { buildGenesisState } from "./app/genesis-state.js";
@@ -168,6 +169,8 @@ export async function createNode(params: CreateNodeParams): Promise<WeftNode> {
     trace: new LmdbTraceReader(traceIndexer),
     url: undefined,
     async start() {
+      // The consortium's public reads from network.json (names checked by the API).
+      const networkReads = params.network?.config.access?.publicReads as ReadGroup[] | undefined;
       const server = await createApiServer(service, options.api, {
         metrics,
         logger: log.child({ module: "api" }),
@@ -184,6 +187,7 @@ export async function createNode(params: CreateNodeParams): Promise<WeftNode> {
         auth: {
           nodeAddress: addressOf(validatorKey),
           ...(params.network ? { nodeId: params.network.nodeId } : {}),
+          ...(networkReads ? { networkPublicReads: networkReads } : {}),
         },
       });
       api = server;

@@ -40,6 +40,11 @@ export interface NetworkConfig {
   type: "weft-network/v1";
   chainId: string;
   orgs: NetworkOrg[];
+  /**
+   * The consortium's API access policy: the node API's read route groups that stay public on
+   * every node (the node checks the names; its own api.auth.publicReads overrides).
+   */
+  access?: { publicReads: string[] };
 }
 
 /**
@@ -49,7 +54,7 @@ export interface NetworkConfig {
  */
 export function parseNetworkConfig(value: unknown, opts: { allowEmpty?: boolean } = {}): NetworkConfig {
   const list = opts.allowEmpty ? array : nonEmptyArray;
-  const root = record(value, "$", ["type", "chainId", "orgs"]);
+  const root = record(value, "$", ["type", "chainId", "orgs", "access"]);
   if (root.type !== "weft-network/v1") fail("type", 'must be "weft-network/v1"');
   const chainId = nonEmptyString(root.chainId, "chainId");
   const orgs = list(root.orgs, "orgs").map((org, i) => parseOrg(org, `orgs[${i}]`, list));
@@ -74,7 +79,12 @@ export function parseNetworkConfig(value: unknown, opts: { allowEmpty?: boolean 
         unique(seenValidator, node.validator, `${path}.validator`, "validator");
     });
   });
-  return { type: "weft-network/v1", chainId, orgs };
+  if (root.access === undefined) return { type: "weft-network/v1", chainId, orgs };
+  const access = record(root.access, "access", ["publicReads"]);
+  const publicReads = array(access.publicReads, "access.publicReads").map((g, i) =>
+    nonEmptyString(g, `access.publicReads[${i}]`),
+  );
+  return { type: "weft-network/v1", chainId, orgs, access: { publicReads } };
 }
 
 export function findNode(

@@ -9,9 +9,11 @@ import {
   signTx,
   utf8,
 } from "@weft/core";
+import { createOrgCa, parseNetworkConfig } from "@weft/p2p";
 import { createBearerToken } from "@weft/sdk";
 import { base64url } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ReadGroup } from "../../src/api/auth/options.js";
 import { createApiServer } from "../../src/api/server.js";
 import { createMetrics } from "../../src/metrics/metrics.js";
 import { epcisDocument, G, objectEvent } from "../support/epcis.js";
@@ -226,6 +228,45 @@ describe("access policy options", () => {
     } finally {
       await app.close();
     }
+  });
+
+  it("takes network.json access.publicReads unless the node options say otherwise", async () => {
+    const build = async (auth: Json, networkPublicReads: string[]) => {
+      const app = await createApiServer(
+        env.node.service,
+        { auth },
+        {
+          metrics: createMetrics({ defaultMetrics: false }),
+          auth: { networkPublicReads: networkPublicReads as ReadGroup[] },
+        },
+      );
+      await app.ready();
+      return app;
+    };
+    const fromNetwork = await build({}, ["health"]);
+    const overridden = await build({ publicReads: ["blocks"] }, ["health"]);
+    try {
+      expect((await fromNetwork.inject("/v1/blocks/latest")).statusCode).toBe(401);
+      expect((await fromNetwork.inject("/healthz")).statusCode).toBe(200);
+      expect((await overridden.inject("/v1/blocks/latest")).statusCode).toBe(200);
+    } finally {
+      await fromNetwork.close();
+      await overridden.close();
+    }
+    await expect(build({}, ["everything"])).rejects.toMatchObject({ code: "NODE_BAD_CONFIG" });
+    const ca = await createOrgCa("acme");
+    const network = {
+      type: "weft-network/v1",
+      chainId: "c",
+      orgs: [{ name: "acme", caCert: ca.certPem, nodes: [{ id: "n1", host: "127.0.0.1", port: 1 }] }],
+    };
+    expect(parseNetworkConfig({ ...network, access: { publicReads: ["health", "verify"] } }).access).toEqual({
+      publicReads: ["health", "verify"],
+    });
+    expect(parseNetworkConfig(network).access).toBeUndefined();
+    expect(() => parseNetworkConfig({ ...network, access: { publicReads: "all" } })).toThrow(
+      /access.publicReads/,
+    );
   });
 
   it("refuses unknown route groups and modes in the options", async () => {

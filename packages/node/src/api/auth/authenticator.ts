@@ -1,10 +1,19 @@
+import { NodeError } from "../../errors.js";
 import type { NodeService } from "../../service.js";
 import { checkClaims, type TokenClaims } from "./claims.js";
 import { certificateMember } from "./client-cert.js";
 import { AuthError } from "./errors.js";
 import { activeMember, identityEnabled, type MemberRecord, orgOfNode, type StateGetter } from "./identity.js";
 import { unverifiedClaims, verifyMemberJwt } from "./jwt.js";
-import { type ApiAuthOptions, AUTH_DEFAULTS, READ_GROUPS, type ReadGroup } from "./options.js";
+import {
+  type ApiAuthOptions,
+  AUTH_DEFAULTS,
+  checkReadGroups,
+  READ_GROUPS,
+  type ReadGroup,
+} from "./options.js";
+
+const badConfig = (message: string) => new NodeError({ code: "NODE_BAD_CONFIG", message });
 
 /** Who a request comes from, once its token checked out. */
 export interface Principal {
@@ -41,6 +50,9 @@ export class ApiAuthenticator {
   constructor(private readonly deps: AuthenticatorDeps) {
     this.get = (key) => deps.service.getState(key).value ?? undefined;
     this.now = deps.now ?? Date.now;
+    if (deps.networkPublicReads !== undefined) {
+      checkReadGroups(deps.networkPublicReads, "network.json access.publicReads", badConfig);
+    }
     this.publicReads = new Set(deps.options.publicReads ?? deps.networkPublicReads ?? READ_GROUPS);
   }
 

@@ -46,15 +46,7 @@ export function resolveAuthOptions(
   if (!["auto", "off", "required"].includes(auth.mode)) {
     throw bad(`api.auth.mode must be auto, off or required (got ${String(auth.mode)})`);
   }
-  if (auth.publicReads !== undefined) {
-    if (!Array.isArray(auth.publicReads)) throw bad("api.auth.publicReads must be a list of route groups");
-    const unknown = auth.publicReads.filter((g) => !(READ_GROUPS as readonly string[]).includes(g));
-    if (unknown.length > 0) {
-      throw bad(
-        `api.auth.publicReads: unknown route group ${unknown.join(", ")} (known: ${READ_GROUPS.join(", ")})`,
-      );
-    }
-  }
+  if (auth.publicReads !== undefined) checkReadGroups(auth.publicReads, "api.auth.publicReads", bad);
   for (const key of ["clockSkewSeconds", "maxTokenTtlSeconds"] as const) {
     const v = auth[key];
     if (v !== undefined && (!Number.isSafeInteger(v) || v < 0))
@@ -63,4 +55,13 @@ export function resolveAuthOptions(
   if (auth.org !== undefined && (typeof auth.org !== "string" || auth.org === ""))
     throw bad("api.auth.org must be an org name");
   return auth;
+}
+
+/** Refuses a list naming anything but read groups (node options, network.json access). */
+export function checkReadGroups(list: unknown, what: string, bad: (message: string) => Error): void {
+  if (!Array.isArray(list)) throw bad(`${what} must be a list of route groups`);
+  const unknown = list.filter((g) => !(READ_GROUPS as readonly string[]).includes(g));
+  if (unknown.length > 0) {
+    throw bad(`${what}: unknown route group ${unknown.join(", ")} (known: ${READ_GROUPS.join(", ")})`);
+  }
 }
