@@ -187,6 +187,23 @@ describe("validator set changes by governance on a live network", () => {
     expect(code).toBe("PROOF_BAD_VALIDATOR_CHANGE");
   }, 60_000);
 
+  it("restarts a validator after the changes: it rebuilds its engine from the current set", async () => {
+    await net.stop(3);
+    await net.start(3);
+    const from = headOf(1);
+    const fourth = net.report.orgs[3]!.validator;
+    await until(
+      "the restarted node signs again",
+      () => {
+        for (let h = from + 1; h <= headOf(1); h++) if (signersAt(h).includes(fourth)) return true;
+        keepBusy();
+        return false;
+      },
+      45_000,
+    );
+    await until("the restarted node is at the head", () => headOf(3) >= from);
+  }, 60_000);
+
   it("passes audit over the whole chain, both changes included", async () => {
     const dataDir = homePaths(join(net.root, "org2")).data;
     await net.stop(1);
