@@ -6,10 +6,10 @@ import type { Logger } from "pino";
 import {
   createNode,
   homePaths,
-  type Module,
   type InitNetworkOptions,
   type InitNetworkReport,
   initNetwork,
+  type Module,
   type NodeOptionsInput,
   readGenesis,
   readKeyFile,
