@@ -8,7 +8,7 @@ import {
   signBytes,
   utf8,
 } from "@weft/core";
-import { createBearerToken } from "@weft/sdk";
+import { createBearerToken, createClient } from "@weft/sdk";
 import { base64url, compactVerify, decodeProtectedHeader, importJWK } from "jose";
 import { describe, expect, it } from "vitest";
 import { bearerToken } from "../../src/api/auth/authenticator.js";
@@ -162,5 +162,30 @@ describe("route groups", () => {
     expect(classifyRoute("POST", "/verify")).toEqual({ kind: "read", group: "verify" });
     expect(classifyRoute("GET", "/01/:gtin")).toEqual({ kind: "read", group: "resolver" });
     expect(classifyRoute("GET", "/healthz")).toEqual({ kind: "read", group: "health" });
+  });
+});
+
+describe("sdk client option token", () => {
+  it("sends Authorization: Bearer with every request (a function is asked each time)", async () => {
+    const seen: (string | undefined)[] = [];
+    const fetch = async (_url: string, init: RequestInit) => {
+      seen.push((init.headers as Record<string, string>).authorization);
+      return new Response(JSON.stringify({ hash: "h", block: {}, commit: null }), { status: 200 });
+    };
+    let n = 0;
+    await createClient({ url: "http://node", fetch, token: "t0" }).latestBlock();
+    const renewing = createClient({ url: "http://node", fetch, token: () => `t${++n}` });
+    await renewing.latestBlock();
+    await renewing.latestBlock();
+    await createClient({ url: "http://node", fetch }).latestBlock();
+    expect(seen).toEqual(["Bearer t0", "Bearer t1", "Bearer t2", undefined]);
+  });
+
+  it("refuses lifetimes over an hour", () => {
+    const key = generateKeyPair();
+    expect(codeOf(() => createBearerToken(key, { memberId: "a", chainId: "c", ttlSeconds: 3601 }))).toBe(
+      "SDK_INVALID_ARGUMENT",
+    );
+    expect(codeOf(() => createBearerToken(key, { memberId: "", chainId: "c" }))).toBe("SDK_INVALID_ARGUMENT");
   });
 });
