@@ -1,4 +1,6 @@
+import type { KeyPair } from "@weft/core";
 import { canonicalIdentifier } from "@weft/epcis";
+import { createBearerToken } from "@weft/sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { epcisDocument, type Json } from "../support/epcis.js";
 import { createTestNetwork, type TestNetwork, until } from "../support/network.js";
@@ -175,9 +177,16 @@ describe("garment supply chain across four organisations (EPCIS REST over BFT)",
 
   it("each organisation captures its steps through its own node; the jobs succeed", async () => {
     for (const step of STEPS) {
+      // A capture acts for the node's organisation: one of its members (here its admin) asks.
+      const admin = net.report.orgs[step.org]?.admin as KeyPair;
+      const token = createBearerToken(admin, { memberId: "admin", chainId: net.report.genesis.chainId });
       const res = await fetch(`${url(step.org)}/epcis/capture`, {
         method: "POST",
-        headers: { "content-type": "application/ld+json", "GS1-Capture-Error-Behaviour": "rollback" },
+        headers: {
+          "content-type": "application/ld+json",
+          "GS1-Capture-Error-Behaviour": "rollback",
+          authorization: `Bearer ${token}`,
+        },
         body: epcisDocument(step.events()),
       });
       expect(res.status, step.name).toBe(202);
