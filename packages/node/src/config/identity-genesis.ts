@@ -1,10 +1,11 @@
-import type { KeyPair, PublicKeyInfo } from "@weft/core";
+import type { KeyPair } from "@weft/core";
+import { defaultPolicies } from "../modules/identity/defaults.js";
+import type { Gs1, IdentityGenesis, NodeEntry } from "../modules/identity/schema.js";
 
 /** GS1 identifiers an organisation owns: locations under them are its own for policies. */
-export interface Gs1Assignment {
-  companyPrefixes: string[];
-  glns: string[];
-}
+export type Gs1Assignment = Gs1;
+
+type GenesisMember = IdentityGenesis["orgs"][number]["members"][number];
 
 /**
  * Default GS1 Company Prefix of the i-th organisation (0-based): 952 is the GS1 prefix range
@@ -14,44 +15,17 @@ export function demoCompanyPrefix(i: number): string {
   return `952${String(i + 1).padStart(4, "0")}`;
 }
 
-export interface GenesisMemberInput {
-  id: string;
-  kind: "member" | "device";
-  roles: string[];
-  publicKey: PublicKeyInfo;
-}
-
-export interface GenesisOrgInput {
-  name: string;
-  caCert: string;
-  nodes: { id: string; host: string; port: number }[];
-  gs1: Gs1Assignment;
-  members: GenesisMemberInput[];
-}
-
-/** appState.identity of a permissioned genesis (the identity module's genesis schema). */
-export interface IdentityAppState {
-  orgs: {
-    name: string;
-    caCerts: string[];
-    nodes: { id: string; host: string; port: number }[];
-    gs1: Gs1Assignment;
-    members: GenesisMemberInput[];
-  }[];
-  policies: Record<string, unknown>;
-}
-
-export const memberOf = (id: string, roles: string[], key: KeyPair): GenesisMemberInput => ({
+export const memberOf = (id: string, roles: string[], key: KeyPair): GenesisMember => ({
   id,
   kind: "member",
   roles,
   publicKey: { alg: key.alg, publicKey: key.publicKey },
 });
 
+/** appState.identity of a permissioned genesis: the organisations and the default policies. */
 export function identityAppState(
-  orgs: readonly GenesisOrgInput[],
-  policies: Record<string, unknown>,
-): IdentityAppState {
+  orgs: readonly { name: string; caCert: string; nodes: NodeEntry[]; gs1: Gs1; members: GenesisMember[] }[],
+): IdentityGenesis {
   return {
     orgs: orgs.map((o) => ({
       name: o.name,
@@ -60,6 +34,6 @@ export function identityAppState(
       gs1: o.gs1,
       members: o.members,
     })),
-    policies,
+    policies: { ...defaultPolicies },
   };
 }

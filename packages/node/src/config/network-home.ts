@@ -17,7 +17,6 @@ import {
   parseNetworkConfig,
 } from "@weft/p2p";
 import { NodeError } from "../errors.js";
-import { defaultPolicies } from "../modules/identity/defaults.js";
 import type { NodeNetwork } from "../node.js";
 import { buildGenesis, homePaths, type InitOptions, writeGenesis, writeKeyFile } from "./home.js";
 import { demoCompanyPrefix, type Gs1Assignment, identityAppState, memberOf } from "./identity-genesis.js";
@@ -113,7 +112,6 @@ export async function initNetwork(root: string, options: InitNetworkOptions): Pr
         ...(i === 0 ? Object.entries(accounts).map(([name, key]) => memberOf(name, ["writer"], key)) : []),
       ],
     })),
-    defaultPolicies as unknown as Record<string, unknown>,
   );
   const genesis = buildGenesis(
     options,
