@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import type { TendermintState } from "@weft/consensus";
 import { addressOf, type CanonicalValue, type KeyPair, type SignedTx, signTx } from "@weft/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { homePaths, readKeyFile } from "../../src/config/home.js";
@@ -113,5 +114,9 @@ describe("validator set change through a real governance proposal", () => {
       45_000,
     );
     expect(net.nodes[4]!.service.query("validators", "set", {}).value).toHaveLength(5);
+    // The engines of later heights run with the timeouts governance set, over node options.
+    const engine = (net.nodes[2]!.consensus as unknown as { engine: TendermintState }).engine;
+    expect(engine.config.timeouts.propose).toEqual({ baseMs: 900, deltaMs: 200 });
+    expect(engine.config.validators).toHaveLength(5);
   }, 90_000);
 });
