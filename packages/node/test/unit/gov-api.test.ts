@@ -81,6 +81,14 @@ describe("GET /v1/gov/proposals", () => {
     expect(summary(await list("?status=executed"))).toEqual([]);
   });
 
+  it("answers the module queries proposal (id as number or string) and params", () => {
+    const byString = chain.service.query("gov", "proposal", { id: "2" });
+    expect(byString.key).toBe("gov/proposal/0000000002");
+    expect(byString.value).toMatchObject({ id: 2, title: "second", status: "open", proposerOrg: "org1" });
+    expect(chain.service.query("gov", "proposal", { id: 2 }).value).toEqual(byString.value);
+    expect(chain.service.query("gov", "params", {})).toMatchObject({ key: "gov/params", value: null });
+  });
+
   it("refuses an unknown status", async () => {
     const res = await app.inject("/v1/gov/proposals?status=maybe");
     expect(res.statusCode).toBe(400);
