@@ -3,8 +3,9 @@ import type { TLSSocket } from "node:tls";
 import { addressOf, type PublicKeyInfo } from "@weft/core";
 import { isIssuedBy } from "@weft/p2p";
 import type { FastifyRequest } from "fastify";
+import type { Org } from "../../modules/identity/schema.js";
 import { AuthError } from "./errors.js";
-import { listOrgs, type OrgRecord, readOrg, type StateGetter } from "./identity.js";
+import { listOrgs, type StateGetter } from "./identity.js";
 
 /** The DER of the client certificate a TLS request presented, if any. */
 export function clientCertificateOf(request: FastifyRequest): Buffer | undefined {
@@ -48,13 +49,9 @@ export function certificateMember(
   return { address: addressOf(key), org: issuer.name, fingerprint };
 }
 
-function issuingOrg(get: StateGetter, cert: X509Certificate): OrgRecord | undefined {
+function issuingOrg(get: StateGetter, cert: X509Certificate): Org | undefined {
   const pem = cert.toString();
-  for (const name of listOrgs(get)) {
-    const org = readOrg(get, name);
-    if (org?.caCerts.some((ca) => isIssuedBy(pem, ca))) return org;
-  }
-  return undefined;
+  return listOrgs(get).find((org) => org.caCerts.some((ca) => isIssuedBy(pem, ca)));
 }
 
 /** The certificate's key as a Weft public key (P-256 as its compressed point). */
