@@ -211,5 +211,7 @@ function renderOrgInit(r: NewOrgReport, ctx: CliContext): string[] {
     `  weft --node <org> org add --request membership-request.json --validator-power 10`,
     "  once the organisations have voted it in, start your node:",
     `  weft --home ${rel(r.home)} start`,
+    "  and register its key as your member `node` (genesis organisations have one; it signs for your node):",
+    `  weft --home ${rel(r.home)} member add --org ${q.name} --id node --roles operator,writer --public-key ${rel(r.files.nodeKey)}`,
   ];
 }

@@ -111,6 +111,28 @@ describe("identity and governance through the CLI", { timeout: TIMEOUT_MS }, () 
     expect(listed.stdout).toMatch(new RegExp(`^${id}\\s+executed\\s+3\\s+0\\s+.*add organisation org5`, "m"));
     const shown = await json<{ status: string }>(["--node", "org4", "proposal", "--id", id]);
     expect(shown.status).toBe("executed");
+    // org5's admin acts at once, with its own home's key, through any member's API.
+    const nodeMember = await runCli([
+      "--home",
+      org5,
+      "--url",
+      `http://127.0.0.1:${api}`,
+      "member",
+      "add",
+      "--org",
+      "org5",
+      "--id",
+      "node",
+      "--roles",
+      "operator,writer",
+      "--public-key",
+      join(org5, "node-key.json"),
+    ]);
+    expect(nodeMember.code, nodeMember.stderr).toBe(0);
+    expect(nodeMember.stdout).toMatch(
+      /^member node of org5 registered: address [0-9a-f]{40}, roles operator, writer/,
+    );
+
     // Refusals that need the chain's word, still before anything is signed.
     const again = await weft(["--node", "org1", "org", "add", "--request", requestFile]);
     expect(again.code).toBe(2);
