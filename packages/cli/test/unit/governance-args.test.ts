@@ -71,7 +71,7 @@ describe("identity and governance commands refuse bad input (in-process)", () =>
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const pub = "ed25519:" + "11".repeat(32);
+  const pub = `ed25519:${"11".repeat(32)}`;
 
   it("refuses each bad command line with exit 2, one line, and no request to the node", async () => {
     const request = join(dir, "org9", "membership-request.json");

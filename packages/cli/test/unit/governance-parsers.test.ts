@@ -65,7 +65,7 @@ describe("identity and governance argument parsers", () => {
     expect(() => readPolicy(ctx, '{"allOf":[{"member":true},{"role":"x","scope":"everywhere"}]}')).toThrow(
       /policy\.allOf\[1\] \.scope must be one of any, resource, self/,
     );
-    const deep = '{"anyOf":['.repeat(8) + '{"member":true}' + "]}".repeat(8);
+    const deep = `${'{"anyOf":['.repeat(8)}{"member":true}${"]}".repeat(8)}`;
     expect(() => readPolicy(ctx, deep)).toThrow(/nests deeper than 6 levels/);
     expect(showPolicy(ok)).toBe("anyOf[role writer (resource), 2 approvals of [role auditor]]");
     expect(showPolicy({ orgVotes: { num: 2, den: 3 } })).toBe("admins of more than 2/3 of active orgs");
