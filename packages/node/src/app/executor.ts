@@ -29,7 +29,7 @@ import {
 import { validatorSetFor } from "../modules/validators/state.js";
 import type { BlockWrite, StoredResult } from "../storage/types.js";
 import { BlockState, type StateReader } from "./block-state.js";
-import type { AuthorizeContext, Call, StateView, TxContext } from "./module.js";
+import type { AuthorizeContext, Call, MethodDefinition, StateView, TxContext } from "./module.js";
 import type { ModuleRegistry } from "./registry.js";
 
 export interface ExecutionBase extends StateReader {
@@ -274,6 +274,16 @@ function runCall(
   via: AuthorizeContext["via"],
   depth: number,
 ): void {
+  executeCall(origin, env, authorizeCall(origin, env, call, approvers, via), call, approvers, via, depth);
+}
+
+function authorizeCall(
+  origin: CallOrigin,
+  env: CallEnv,
+  call: Call,
+  approvers: readonly string[],
+  via: AuthorizeContext["via"],
+): MethodDefinition {
   const { registry, state } = env;
   const method = registry.method(call.module, call.method, call.args);
   const view: StateView = { get: (key) => state.get(key) };
@@ -291,6 +301,19 @@ function runCall(
       state: view,
     });
   }
+  return method;
+}
+
+function executeCall(
+  origin: CallOrigin,
+  env: CallEnv,
+  method: MethodDefinition,
+  call: Call,
+  approvers: readonly string[],
+  via: AuthorizeContext["via"],
+  depth: number,
+): void {
+  const { state } = env;
   method.execute(
     {
       ...origin,
@@ -298,7 +321,7 @@ function runCall(
       state: state.scoped(call.module),
       approvers,
       via,
-      view,
+      view: { get: (key) => state.get(key) },
       emit: env.emitFor(call.module),
       invoke: (calls, nestedApprovers) => {
         if (depth + 1 >= MAX_CALL_DEPTH)
@@ -306,7 +329,20 @@ function runCall(
         const firstEvent = env.eventCount();
         state.beginTx();
         try {
-          for (const nested of calls) runCall(origin, env, nested, nestedApprovers, "governance", depth + 1);
+          // Every call of a batch is judged against the state before any of them runs: a
+          // proposal adding an organisation is decided by the organisations that voted on it.
+          const methods = calls.map((c) => authorizeCall(origin, env, c, nestedApprovers, "governance"));
+          calls.forEach((c, i) =>
+            executeCall(
+              origin,
+              env,
+              methods[i] as MethodDefinition,
+              c,
+              nestedApprovers,
+              "governance",
+              depth + 1,
+            ),
+          );
           state.commitTx();
         } catch (e) {
           state.rollbackTx();
