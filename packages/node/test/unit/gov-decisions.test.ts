@@ -1,4 +1,5 @@
-import { addressOf, type KeyPair } from "@weft/core";
+import { addressOf, generateKeyPair, type KeyPair } from "@weft/core";
+import { createOrgCa } from "@weft/p2p";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Proposal } from "../../src/modules/gov/state.js";
 import { defaultModules } from "../../src/modules/index.js";
@@ -75,6 +76,31 @@ describe("gov: proposals decided by the votes of four organisations (orgVotes 2/
 
     const late = send(admin(3), "vote", { id: 1, approve: true });
     expect(late.receipt?.error?.code).toBe("GOV_CLOSED");
+  });
+
+  it("judges a batch against the organisations that voted on it, not the one it adds", async () => {
+    fresh();
+    const newcomer = generateKeyPair();
+    const ca = await createOrgCa("org5");
+    const addOrg = {
+      module: "identity",
+      method: "addOrg",
+      args: {
+        name: "org5",
+        caCerts: [ca.certPem],
+        nodes: [],
+        gs1: { companyPrefixes: ["9520005"], glns: [] },
+        admins: [{ id: "admin", publicKey: { alg: newcomer.alg, publicKey: newcomer.publicKey } }],
+      },
+    };
+    // addOrg first: were the second call judged after it, org5 would count and 3 of 5 would not pass.
+    send(admin(0), "propose", { title: "welcome org5", actions: [addOrg, setParams()] });
+    send(admin(1), "vote", { id: 1, approve: true });
+    expect(proposal(1).status).toBe("open");
+    send(admin(2), "vote", { id: 1, approve: true });
+    expect(proposal(1).status).toBe("executed");
+    expect(chain.get("identity/org/org5")).toMatchObject({ status: "active" });
+    expect(chain.get("gov/params")).toEqual(PARAMS);
   });
 
   it("refuses a second vote by the same voter", () => {
