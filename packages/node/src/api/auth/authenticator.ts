@@ -3,7 +3,14 @@ import type { NodeService } from "../../service.js";
 import { checkClaims, type TokenClaims } from "./claims.js";
 import { certificateMember } from "./client-cert.js";
 import { AuthError } from "./errors.js";
-import { activeMember, identityEnabled, type MemberRecord, orgOfNode, type StateGetter } from "./identity.js";
+import {
+  activeMember,
+  identityEnabled,
+  type MemberRecord,
+  orgOfNode,
+  readMember,
+  type StateGetter,
+} from "./identity.js";
 import { unverifiedClaims, verifyMemberJwt } from "./jwt.js";
 import {
   type ApiAuthOptions,
@@ -40,7 +47,11 @@ export interface AuthenticatorDeps {
   now?: () => number;
 }
 
-/** Checks bearer tokens against the chain's identity registry at the node's head state. */
+/**
+ * Decides who a request comes from: bearer tokens and TLS client certificates, both checked
+ * against the chain's identity registry at the node's head state (so a revocation counts from
+ * the block that makes it).
+ */
 export class ApiAuthenticator {
   private readonly get: StateGetter;
   private readonly now: () => number;
@@ -77,7 +88,7 @@ export class ApiAuthenticator {
       throw new AuthError({ code: "AUTH_BAD_TOKEN", message: "iss must be the member's address (40 hex)" });
     }
     // The key comes from the chain, never from the token: a non-member's token cannot verify.
-    const record = this.get(`identity/member/${iss}`) as unknown as MemberRecord | undefined;
+    const record = readMember(this.get, iss);
     if (!record) {
       throw new AuthError({ code: "AUTH_BAD_TOKEN", message: `no member with address ${iss} on this chain` });
     }
