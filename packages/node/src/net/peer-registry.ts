@@ -60,6 +60,7 @@ export interface PeerRegistryParams {
 export class PeerRegistry {
   readonly #p: PeerRegistryParams;
   #applied: string | undefined;
+  #waiting = false;
 
   constructor(params: PeerRegistryParams) {
     this.#p = params;
@@ -75,6 +76,18 @@ export class PeerRegistry {
     const { host, get, chainId, self, log } = this.#p;
     const network = registryNetwork(get, chainId);
     if (!network) return false;
+    // A joining node replays the chain from before its admission: until its own entry is in
+    // the registry it keeps network.json, or it would refuse the peers it must sync from.
+    if (!listOrgs(get).some((org) => org.nodes.some((n) => n.id === self))) {
+      if (!this.#waiting)
+        log.info(
+          { height, node: self },
+          "this node is not in the on-chain registry yet: network.json stays the peer book until the chain admits it",
+        );
+      this.#waiting = true;
+      return true;
+    }
+    this.#waiting = false;
     const text = canonicalString(network as unknown as CanonicalValue);
     if (text === this.#applied) return true;
     try {

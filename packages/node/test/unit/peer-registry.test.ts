@@ -144,6 +144,31 @@ describe("PeerRegistry", () => {
     );
   });
 
+  it("keeps network.json while a joining node replays blocks from before its admission", () => {
+    let orgs = [org("org1", [ca1]), org("org2", [ca2])];
+    const { host, applied } = fakeHost();
+    const { log, lines } = logs();
+    const registry = new PeerRegistry({
+      host,
+      get: (key) => stateOf(orgs)(key),
+      chainId: "c",
+      self: "org3-node",
+      log,
+    });
+    expect(registry.refresh(0)).toBe(true);
+    registry.committed(5, ["identity/org/org2"]);
+    expect(applied).toHaveLength(0);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        level: "info",
+        msg: expect.stringContaining("not in the on-chain registry yet"),
+      }),
+    );
+    orgs = [...orgs, org("org3", [ca3])];
+    registry.committed(9, ["identity/org/org3"]);
+    expect(applied.map((n) => n.orgs.map((o) => o.name))).toEqual([["org1", "org2", "org3"]]);
+  });
+
   it("keeps the previous peer book when the host refuses the new one", () => {
     const { log, lines } = logs();
     const host = {
