@@ -332,17 +332,10 @@ function executeCall(
           // Every call of a batch is judged against the state before any of them runs: a
           // proposal adding an organisation is decided by the organisations that voted on it.
           const methods = calls.map((c) => authorizeCall(origin, env, c, nestedApprovers, "governance"));
-          calls.forEach((c, i) =>
-            executeCall(
-              origin,
-              env,
-              methods[i] as MethodDefinition,
-              c,
-              nestedApprovers,
-              "governance",
-              depth + 1,
-            ),
-          );
+          for (const [i, c] of calls.entries()) {
+            const method = methods[i] as MethodDefinition;
+            executeCall(origin, env, method, c, nestedApprovers, "governance", depth + 1);
+          }
           state.commitTx();
         } catch (e) {
           state.rollbackTx();

@@ -108,8 +108,11 @@ export async function initNetwork(root: string, options: InitNetworkOptions): Pr
       members: [
         memberOf("admin", ["admin"], o.admin),
         memberOf("node", ["operator", "writer"], o.key),
-        // The funded accounts write for the first organisation (demo users of its node).
-        ...(i === 0 ? Object.entries(accounts).map(([name, key]) => memberOf(name, ["writer"], key)) : []),
+        // The funded accounts are operators and writers of the first organisation (demo users:
+        // they create assets and capture for its locations).
+        ...(i === 0
+          ? Object.entries(accounts).map(([name, key]) => memberOf(name, ["operator", "writer"], key))
+          : []),
       ],
     })),
   );

@@ -80,7 +80,7 @@ describe("initNetwork: a permissioned genesis", () => {
       if (i === 0) {
         for (const name of ["alice", "bob"]) {
           const key = readKeyFile(join(root, "keys", `${name}.json`));
-          expected.push({ id: name, kind: "member", roles: ["writer"], publicKey: pub(key) });
+          expected.push({ id: name, kind: "member", roles: ["operator", "writer"], publicKey: pub(key) });
         }
       }
       expect(org.members).toEqual(expected);

@@ -1,6 +1,12 @@
 import { Type } from "@sinclair/typebox";
 import { AddressSchema } from "@weft/core";
-import { defineMethod, defineQuery, type Module, type ResourceFacts, type StateView } from "../../app/module.js";
+import {
+  defineMethod,
+  defineQuery,
+  type Module,
+  type ResourceFacts,
+  type StateView,
+} from "../../app/module.js";
 import { AmountSchema, checkedAdd, parseAmount, positiveAmount, TokenError } from "./amount.js";
 import { type Asset, assetKey, balanceKey, TokenStore } from "./state.js";
 
