@@ -2,6 +2,7 @@
 import { availableParallelism, cpus } from "node:os";
 import { benchMerkleLog } from "../packages/core/bench/merkle-log.js";
 import { benchStateTree } from "../packages/core/bench/state-tree.js";
+import { benchAuthorization } from "../packages/node/bench/authorization.js";
 import { benchBftThroughput } from "../packages/node/bench/bft-throughput.js";
 import { verificationsPerSecond } from "../packages/node/bench/crypto-limit.js";
 import { benchProofBundles } from "../packages/node/bench/proof-bundle.js";
@@ -19,6 +20,8 @@ const traceLoads = (process.env.WEFT_BENCH_TRACE_LOADS ?? "1000,2000,4000").spli
 const traceBftLoads = (process.env.WEFT_BENCH_TRACE_BFT_LOADS ?? "500,1000").split(",").map(Number);
 const traceLedgerEvents = Number(process.env.WEFT_BENCH_TRACE_EVENTS ?? 1_000_000);
 const seconds = Number(process.env.WEFT_BENCH_SECONDS ?? 10);
+const [authOrgs, authMembers] = (process.env.WEFT_BENCH_AUTH_REGISTRY ?? "50x200").split("x").map(Number);
+const authBlockTxs = Number(process.env.WEFT_BENCH_AUTH_TXS ?? 2000);
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
 console.log(
@@ -91,6 +94,33 @@ console.log(
 console.log(
   `recall (root lot → items with status)   | ${gen.recall.p50Ms} ms | ${gen.recall.p99Ms} ms | ${gen.recall.items} items`,
 );
+
+const auth = await benchAuthorization(authOrgs, authMembers, authBlockTxs);
+const edUs = 1e6 / ed;
+console.log(
+  `\n## Permissioning: the identity authorize hook on ${fmt(auth.orgs)} orgs × ${fmt(auth.members / auth.orgs)} members, default policies (in memory)`,
+);
+console.log(
+  "call (policy)                                                          | authorizations/s, one core | Ed25519 limit, one core",
+);
+for (const c of auth.cases)
+  console.log(
+    `${c.label.padEnd(70)} | ${`${fmt(c.perSec)} (${(1e6 / c.perSec).toFixed(1)} µs)`.padStart(26)} | ${fmt(ed)} verifications/s (${edUs.toFixed(0)} µs): authorizing is ${fmt(c.perSec / ed)}× cheaper`,
+  );
+console.log(`\nblock of ${fmt(auth.blockTxs)} signed transfers, executeBlock in process (median of 7)`);
+console.log(
+  "chain                                          | ms per block | overhead            | Ed25519 limit: its signatures, one core",
+);
+const sigMs = (auth.blockTxs * edUs) / 1000;
+console.log(
+  `${"open".padEnd(46)} | ${`${auth.openMs.toFixed(1)} ms`.padStart(12)} | ${"".padEnd(19)} | ${fmt(sigMs)} ms (${edUs.toFixed(0)} µs/tx)`,
+);
+for (const b of auth.blocks) {
+  const perTxUs = ((b.ms - auth.openMs) * 1000) / auth.blockTxs;
+  console.log(
+    `${b.label.padEnd(46)} | ${`${b.ms.toFixed(1)} ms`.padStart(12)} | ${`+${b.overheadPct.toFixed(0)} %, ${perTxUs.toFixed(1)} µs/tx`.padEnd(19)} | ${fmt(sigMs)} ms (overhead = ${((perTxUs / edUs) * 100).toFixed(0)} % of a verification)`,
+  );
+}
 
 console.log("\n## Proof bundles");
 const pb = benchProofBundles();
