@@ -43,6 +43,23 @@ export class BlockState {
     return bytes === undefined ? undefined : (parseJson(bytes) as CanonicalValue);
   }
 
+  /**
+   * `get` without the defensive copy, for readers that never mutate what they read (authorizers
+   * and resource facts run before every call; copying the registry each time cost more than the
+   * policy check itself).
+   */
+  peek(key: string): CanonicalValue | undefined {
+    if (this.written(key)) {
+      const bytes = this.getBytes(key);
+      return bytes === undefined ? undefined : (parseJson(bytes) as CanonicalValue);
+    }
+    if (!this.parsed.has(key)) {
+      const bytes = this.base.getState(key);
+      this.parsed.set(key, bytes === undefined ? undefined : (parseJson(bytes) as CanonicalValue));
+    }
+    return this.parsed.get(key);
+  }
+
   set(key: string, value: CanonicalValue): void {
     this.top().set(key, canonicalBytes(value));
   }

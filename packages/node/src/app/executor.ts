@@ -286,7 +286,8 @@ function authorizeCall(
 ): MethodDefinition {
   const { registry, state } = env;
   const method = registry.method(call.module, call.method, call.args);
-  const view: StateView = { get: (key) => state.get(key) };
+  // Authorizers and resource facts only read: they get the values uncopied.
+  const view: StateView = { get: (key) => state.peek(key) };
   const facts = method.resource?.(view, call.args, origin.sender) ?? {};
   for (const authorizer of registry.authorizers) {
     authorizer.authorize?.({

@@ -50,6 +50,7 @@ export interface AuthorizeContext {
   readonly via: "tx" | "governance";
   readonly call: Call;
   readonly facts: ResourceFacts;
+  /** Values are shared with the block's cache: read them, never mutate them. */
   readonly state: StateView;
 }
 
@@ -102,7 +103,7 @@ export interface MethodDefinition {
    * the arguments; a module may cache its work for `execute`, which still runs every check.
    */
   precheck?(args: unknown): void;
-  /** What the call touches, for policies; absent means no facts beyond the sender. */
+  /** What the call touches, for policies; absent means no facts beyond the sender. Read-only: never mutate what `state` returns. */
   resource?(state: StateView, args: unknown, sender: string): ResourceFacts;
   /** Throws a WeftError to fail the transaction; nothing it wrote is kept then. */
   execute(ctx: TxContext, args: unknown): void;
