@@ -148,7 +148,7 @@ function typeProblem(type: FieldType, v: unknown): string | undefined {
   return undefined;
 }
 
-const AUTH_FIELDS = ["mode", "publicReads", "org", "clockSkewSeconds", "maxTokenTtlSeconds"];
+const AUTH_FIELDS = ["mode", "publicReads", "org", "clockSkewSeconds", "maxTokenTtlSeconds", "writeRoles"];
 
 function authProblem(v: unknown): string | undefined {
   const shape = `an object {${AUTH_FIELDS.join(", ")}}`;

@@ -26,6 +26,7 @@ const nodeKey = generateKeyPair();
 const admin = generateKeyPair();
 const alice = generateKeyPair("p256");
 const bob = generateKeyPair();
+const auditor = generateKeyPair();
 let node: WeftNode;
 let url: string;
 const chainId = "weft-auth-identity";
@@ -51,6 +52,7 @@ beforeAll(async () => {
               { id: "node", kind: "member", roles: ["operator", "writer"], publicKey: pub(nodeKey) },
               { id: "admin", kind: "member", roles: ["admin"], publicKey: pub(admin) },
               { id: "alice", kind: "member", roles: ["writer"], publicKey: pub(alice) },
+              { id: "auditor", kind: "member", roles: ["auditor", "reader"], publicKey: pub(auditor) },
             ],
           },
           {
@@ -137,6 +139,24 @@ describe("API authentication with the identity module", () => {
   it("another org's member gets 403", async () => {
     const res = await capture(createBearerToken(bob, { memberId: "bob", chainId }));
     expect(res).toMatchObject({ status: 403, body: { code: "AUTH_WRONG_ORG" } });
+  });
+
+  it("a member of the node's org who only reads (auditor) gets 403 and nothing is captured", async () => {
+    const before = (await (await fetch(`${url}/v1/blocks/latest`)).json()) as {
+      block: { header: { height: number } };
+    };
+    const res = await capture(createBearerToken(auditor, { memberId: "auditor", chainId }));
+    expect(res).toMatchObject({ status: 403, body: { code: "AUTH_ROLE" } });
+    expect(res.location).toBeNull();
+    // Reads stay open to it.
+    const read = await fetch(`${url}/epcis/events`, {
+      headers: { authorization: `Bearer ${createBearerToken(auditor, { memberId: "auditor", chainId })}` },
+    });
+    expect(read.status).toBe(200);
+    const after = (await (await fetch(`${url}/v1/blocks/latest`)).json()) as {
+      block: { header: { height: number } };
+    };
+    expect(after.block.header.height).toBe(before.block.header.height);
   });
 
   it("a member revoked by its admin is refused from the next block on", async () => {

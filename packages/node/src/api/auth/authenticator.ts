@@ -144,6 +144,17 @@ export class ApiAuthenticator {
     }
   }
 
+  /** Refuses a member none of whose roles may act for the organisation, e.g. an auditor (403). */
+  assertMayWrite(principal: Principal): void {
+    const allowed = this.deps.options.writeRoles ?? AUTH_DEFAULTS.writeRoles;
+    if (principal.roles.some((r) => allowed.includes(r))) return;
+    throw new AuthError({
+      code: "AUTH_ROLE",
+      message: `member ${principal.org}/${principal.id} (roles: ${principal.roles.join(", ") || "none"}) may only read; acting for the organisation needs one of ${allowed.join(", ")}`,
+      roles: [...principal.roles],
+    });
+  }
+
   nodeOrg(): string | undefined {
     return this.deps.options.org ?? orgOfNode(this.get, this.deps.nodeAddress, this.deps.nodeId);
   }

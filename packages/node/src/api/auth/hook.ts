@@ -62,7 +62,10 @@ export function installAuth(
       const principal = der
         ? auth.authenticateCertificate(der)
         : await auth.authenticate(request.headers.authorization);
-      if (route.kind === "write") auth.assertOwnOrg(principal);
+      if (route.kind === "write") {
+        auth.assertOwnOrg(principal);
+        auth.assertMayWrite(principal);
+      }
       principals.set(request, principal);
     } catch (e) {
       if (!(e instanceof AuthError)) throw e;

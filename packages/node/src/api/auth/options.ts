@@ -34,9 +34,18 @@ export interface ApiAuthOptions {
   clockSkewSeconds?: number;
   /** Longest accepted token lifetime exp − iat, seconds (default 3600). */
   maxTokenTtlSeconds?: number;
+  /**
+   * Roles of which a member needs one to act for the organisation (capture, create queries or
+   * subscriptions); a reader or auditor only reads. Default admin, operator, writer, device.
+   */
+  writeRoles?: readonly string[];
 }
 
-export const AUTH_DEFAULTS = { clockSkewSeconds: 60, maxTokenTtlSeconds: 3600 } as const;
+export const AUTH_DEFAULTS = {
+  clockSkewSeconds: 60,
+  maxTokenTtlSeconds: 3600,
+  writeRoles: ["admin", "operator", "writer", "device"],
+} as const;
 
 export function resolveAuthOptions(
   input: ApiAuthOptions | undefined,
@@ -54,6 +63,13 @@ export function resolveAuthOptions(
   }
   if (auth.org !== undefined && (typeof auth.org !== "string" || auth.org === ""))
     throw bad("api.auth.org must be an org name");
+  if (
+    auth.writeRoles !== undefined &&
+    (!Array.isArray(auth.writeRoles) ||
+      auth.writeRoles.length === 0 ||
+      auth.writeRoles.some((r) => typeof r !== "string" || !/^[a-z][a-z0-9-]{0,31}$/.test(r)))
+  )
+    throw bad("api.auth.writeRoles must be a non-empty list of role names");
   return auth;
 }
 
