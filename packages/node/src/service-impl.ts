@@ -18,7 +18,7 @@ import {
 } from "@weft/core";
 import type { Logger } from "pino";
 import type { Application } from "./app/application.js";
-import { authorizeAtHead } from "./app/authorize-now.js";
+import { authorizeAtHead, HeadStateCache } from "./app/authorize-now.js";
 import type { ExecutedBlock } from "./app/executor.js";
 import { NodeError } from "./errors.js";
 import { badSignature } from "./mempool/mempool.js";
@@ -55,6 +55,9 @@ export class LocalNodeService implements NodeService {
   /** Set by a BFT node: what /healthz reports about consensus and peers. */
   consensusStatus: (() => ConsensusStatus) | undefined;
 
+  /** Parsed head state for admission's policy checks, reset at each commit. */
+  private readonly headState: HeadStateCache;
+
   constructor(
     readonly genesis: Genesis,
     private readonly app: Application,
@@ -65,6 +68,7 @@ export class LocalNodeService implements NodeService {
   ) {
     this.genesisHash = genesisHash(genesis);
     this.chainId = genesis.chainId;
+    this.headState = new HeadStateCache(store);
     app.onCommit((executed) => this.committed(executed));
     this.metrics.height.set(store.head()?.height ?? 0);
   }
@@ -97,7 +101,7 @@ export class LocalNodeService implements NodeService {
       try {
         const decoded = this.app.mempool.check(input, ctx);
         // A call its policy denies now is refused here, with the error the chain would give.
-        authorizeAtHead(this.app.registry, this.store, this.chainId, decoded);
+        authorizeAtHead(this.app.registry, this.store, this.chainId, decoded, this.headState);
         checked.push({ slot, decoded });
         outcomes.push({ hash: "", accepted: true });
       } catch (e) {
