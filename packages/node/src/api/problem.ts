@@ -1,6 +1,7 @@
 import { STATUS_CODES } from "node:http";
 import { WeftError } from "@weft/core";
 import { NodeError } from "../errors.js";
+import { AUTH_STATUS } from "./auth/errors.js";
 
 /** Errors the HTTP layer raises itself (the node's own errors keep their codes). */
 export type ApiErrorCode =
@@ -41,12 +42,7 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   NODE_INVALID_ARGUMENT: 400,
   API_NOT_FOUND: 404,
   NODE_NOT_FOUND: 404,
-  AUTH_REQUIRED: 401,
-  AUTH_BAD_TOKEN: 401,
-  AUTH_EXPIRED: 401,
-  AUTH_REVOKED: 401,
-  AUTH_WRONG_ORG: 403,
-  AUTH_ROLE: 403,
+  ...AUTH_STATUS,
   TX_DUPLICATE: 409,
   TX_SEQUENCE_TOO_LOW: 409,
   API_BODY_TOO_LARGE: 413,
