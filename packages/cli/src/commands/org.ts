@@ -102,6 +102,15 @@ export function registerOrg(program: Command, io: CliIo): void {
         nodes: request.nodes.map((n) => ({ id: n.id, host: n.host, port: n.port })),
         gs1: request.gs1,
         admins: [{ id: request.admin.id, publicKey: request.admin.publicKey }],
+        // Its node key signs its REST captures and evidence: a member from the start.
+        members: [
+          {
+            id: "node",
+            kind: "member",
+            roles: ["operator", "writer"],
+            publicKey: request.validator.publicKey,
+          },
+        ],
       }),
     };
     // The validator change goes first: each action is judged in turn, and once the new
@@ -209,9 +218,8 @@ function renderOrgInit(r: NewOrgReport, ctx: CliContext): string[] {
     `membership request: ${rel(r.files.request)} (public keys and certificates only)`,
     "next: hand it to a member organisation, whose admin proposes",
     `  weft --node <org> org add --request membership-request.json --validator-power 10`,
-    "  once the organisations have voted it in, start your node:",
+    "  (the proposal registers your admin key, and your node key as member `node`: operator, writer)",
+    "  start your node: it syncs, and is accepted by the others once the organisations have voted it in",
     `  weft --home ${rel(r.home)} start`,
-    "  and register its key as your member `node` (genesis organisations have one; it signs for your node):",
-    `  weft --home ${rel(r.home)} member add --org ${q.name} --id node --roles operator,writer --public-key ${rel(r.files.nodeKey)}`,
   ];
 }

@@ -111,8 +111,12 @@ describe("identity and governance through the CLI", { timeout: TIMEOUT_MS }, () 
     expect(listed.stdout).toMatch(new RegExp(`^${id}\\s+executed\\s+3\\s+0\\s+.*add organisation org5`, "m"));
     const shown = await json<{ status: string }>(["--node", "org4", "proposal", "--id", id]);
     expect(shown.status).toBe("executed");
-    // org5's admin acts at once, with its own home's key, through any member's API.
-    const nodeMember = await runCli([
+    // The proposal registered org5's node key as its member `node`; org5's admin acts at once,
+    // with its own home's key, through any member's API.
+    const node = await stateOn<string>("org2", "identity/member-id/org5/node", (v) => v !== null);
+    expect(node).toMatch(/^[0-9a-f]{40}$/);
+    const station = await json<{ address: string }>(["keys", "generate", "station"]);
+    const stationMember = await runCli([
       "--home",
       org5,
       "--url",
@@ -122,15 +126,15 @@ describe("identity and governance through the CLI", { timeout: TIMEOUT_MS }, () 
       "--org",
       "org5",
       "--id",
-      "node",
+      "station",
       "--roles",
-      "operator,writer",
+      "writer",
       "--public-key",
-      join(org5, "node-key.json"),
+      join(root, "keys", "station.json"),
     ]);
-    expect(nodeMember.code, nodeMember.stderr).toBe(0);
-    expect(nodeMember.stdout).toMatch(
-      /^member node of org5 registered: address [0-9a-f]{40}, roles operator, writer/,
+    expect(stationMember.code, stationMember.stderr).toBe(0);
+    expect(stationMember.stdout).toMatch(
+      new RegExp(`^member station of org5 registered: address ${station.address}, roles writer`),
     );
 
     // Refusals that need the chain's word, still before anything is signed.

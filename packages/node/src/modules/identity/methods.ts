@@ -54,15 +54,19 @@ export function checkPolicy(store: IdentityStore, policy: Policy): void {
 }
 
 const addOrg = defineMethod({
-  description: "Register an organisation with its CA certificates, nodes, GS1 identifiers and first admins.",
+  description:
+    "Register an organisation with its CA certificates, nodes, GS1 identifiers, first admins and other first members (e.g. its node key).",
   args: AddOrgArgs,
   precheck(args) {
     checkCaCerts(args.caCerts);
     args.admins.forEach((a, i) => {
       checkKey(a.publicKey, `admins[${i}].publicKey`);
     });
-    if (new Set(args.admins.map((a) => a.id)).size !== args.admins.length)
-      throw badArgs("admins lists an id twice");
+    (args.members ?? []).forEach((m, i) => {
+      checkKey(m.publicKey, `members[${i}].publicKey`);
+    });
+    const ids = [...args.admins, ...(args.members ?? [])].map((m) => m.id);
+    if (new Set(ids).size !== ids.length) throw badArgs("admins and members list an id twice");
     checkNodes(args.nodes);
   },
   resource: (_state, args) => orgFacts(args.name),
@@ -85,7 +89,23 @@ const addOrg = defineMethod({
         ctx.height,
       );
     }
-    ctx.emit("OrgAdded", { org: args.name, admins: args.admins.map((a) => a.id) });
+    for (const member of args.members ?? []) {
+      store.addMember(
+        {
+          org: args.name,
+          id: member.id,
+          kind: member.kind,
+          roles: [...member.roles],
+          publicKey: member.publicKey,
+        },
+        ctx.height,
+      );
+    }
+    ctx.emit("OrgAdded", {
+      org: args.name,
+      admins: args.admins.map((a) => a.id),
+      members: (args.members ?? []).map((m) => m.id),
+    });
   },
 });
 

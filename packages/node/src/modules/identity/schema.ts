@@ -163,6 +163,16 @@ export const AddOrgArgs = Type.Object(
     nodes: NodesSchema,
     gs1: Gs1Schema,
     admins: Type.Array(AdminSchema, { minItems: 1, maxItems: 16 }),
+    /** Further first members, e.g. the node key as operator and writer (no certificate here). */
+    members: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { id: MemberIdSchema, kind: KindSchema, roles: RolesSchema, publicKey: PublicKeyInfoSchema },
+          strict,
+        ),
+        { maxItems: 16 },
+      ),
+    ),
   },
   strict,
 );
