@@ -16,6 +16,7 @@ export * from "./mempool/mempool.js";
 export * from "./metrics/metrics.js";
 export * from "./modules/index.js";
 export * from "./modules/token/amount.js";
+export * from "./modules/token/calls.js";
 export * from "./modules/token/module.js";
 export * from "./net/cert-expiry.js";
 export * from "./net/peer-registry.js";

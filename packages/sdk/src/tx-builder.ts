@@ -75,6 +75,45 @@ export interface CreateAssetParams {
   name: string;
   decimals: number;
   maxSupply?: bigint | string;
+  /** Default "fungible"; an "nft" asset has 0 decimals and counts tokens. */
+  kind?: "fungible" | "nft";
+}
+
+export interface HoldParams {
+  asset: string;
+  amount: bigint | string;
+  holdId: string;
+  /** Block time (ms) after which anyone may cancel the hold. */
+  expiresAt?: number;
+  /** May release the hold back to its owner. */
+  beneficiary?: string;
+  /** Alone may release or cancel the hold before it expires (the owner gives that up). */
+  controller?: string;
+}
+
+export interface ReleaseHoldParams {
+  holdId: string;
+  to: string;
+  /** Default: all of it. */
+  amount?: bigint | string;
+}
+
+export interface NftMetadata {
+  uri?: string;
+  hash?: string;
+}
+
+export interface MintNftParams {
+  asset: string;
+  tokenId: string;
+  to: string;
+  metadata?: NftMetadata;
+}
+
+export interface TransferNftParams {
+  asset: string;
+  tokenId: string;
+  to: string;
 }
 
 export interface MintParams {
@@ -105,6 +144,7 @@ export const tokenCall = {
     }
     const args: TxCall["args"] = { asset: p.asset, name: p.name, decimals: p.decimals };
     if (p.maxSupply !== undefined) args.maxSupply = toAmount(p.maxSupply, "maxSupply");
+    if (p.kind !== undefined) args.kind = p.kind;
     return { module: "token", method: "createAsset", args };
   },
   mint(p: MintParams): TxCall {
@@ -124,6 +164,50 @@ export const tokenCall = {
       args: { asset: p.asset, to: address(p.to, "to"), amount: toAmount(p.amount) },
     };
   },
+  hold(p: HoldParams): TxCall {
+    const args: TxCall["args"] = { asset: p.asset, amount: toAmount(p.amount), holdId: p.holdId };
+    if (p.beneficiary !== undefined) args.beneficiary = address(p.beneficiary, "beneficiary");
+    if (p.controller !== undefined) args.controller = address(p.controller, "controller");
+    if (p.expiresAt !== undefined) {
+      if (!Number.isSafeInteger(p.expiresAt) || p.expiresAt < 0) {
+        throw new SdkError({
+          code: "SDK_INVALID_ARGUMENT",
+          message: "expiresAt must be a block time in ms",
+          field: "expiresAt",
+        });
+      }
+      args.expiresAt = p.expiresAt;
+    }
+    return { module: "token", method: "hold", args };
+  },
+  releaseHold(p: ReleaseHoldParams): TxCall {
+    const args: TxCall["args"] = { holdId: p.holdId, to: address(p.to, "to") };
+    if (p.amount !== undefined) args.amount = toAmount(p.amount);
+    return { module: "token", method: "releaseHold", args };
+  },
+  cancelHold(p: { holdId: string }): TxCall {
+    return { module: "token", method: "cancelHold", args: { holdId: p.holdId } };
+  },
+  mintNft(p: MintNftParams): TxCall {
+    const args: TxCall["args"] = { asset: p.asset, tokenId: p.tokenId, to: address(p.to, "to") };
+    if (p.metadata !== undefined) {
+      const metadata: { [key: string]: string } = {};
+      if (p.metadata.uri !== undefined) metadata.uri = p.metadata.uri;
+      if (p.metadata.hash !== undefined) metadata.hash = p.metadata.hash;
+      args.metadata = metadata;
+    }
+    return { module: "token", method: "mintNft", args };
+  },
+  transferNft(p: TransferNftParams): TxCall {
+    return {
+      module: "token",
+      method: "transferNft",
+      args: { asset: p.asset, tokenId: p.tokenId, to: address(p.to, "to") },
+    };
+  },
+  burnNft(p: { asset: string; tokenId: string }): TxCall {
+    return { module: "token", method: "burnNft", args: { asset: p.asset, tokenId: p.tokenId } };
+  },
 };
 
 /** Signed token transactions: `tokenTx.transfer(envelope, { asset, to, amount })`. */
@@ -133,4 +217,14 @@ export const tokenTx = {
   mint: (env: TxEnvelope, p: MintParams): SignedTx => buildTx({ ...env, ...tokenCall.mint(p) }),
   burn: (env: TxEnvelope, p: BurnParams): SignedTx => buildTx({ ...env, ...tokenCall.burn(p) }),
   transfer: (env: TxEnvelope, p: TransferParams): SignedTx => buildTx({ ...env, ...tokenCall.transfer(p) }),
+  hold: (env: TxEnvelope, p: HoldParams): SignedTx => buildTx({ ...env, ...tokenCall.hold(p) }),
+  releaseHold: (env: TxEnvelope, p: ReleaseHoldParams): SignedTx =>
+    buildTx({ ...env, ...tokenCall.releaseHold(p) }),
+  cancelHold: (env: TxEnvelope, p: { holdId: string }): SignedTx =>
+    buildTx({ ...env, ...tokenCall.cancelHold(p) }),
+  mintNft: (env: TxEnvelope, p: MintNftParams): SignedTx => buildTx({ ...env, ...tokenCall.mintNft(p) }),
+  transferNft: (env: TxEnvelope, p: TransferNftParams): SignedTx =>
+    buildTx({ ...env, ...tokenCall.transferNft(p) }),
+  burnNft: (env: TxEnvelope, p: { asset: string; tokenId: string }): SignedTx =>
+    buildTx({ ...env, ...tokenCall.burnNft(p) }),
 };

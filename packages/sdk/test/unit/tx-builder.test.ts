@@ -117,6 +117,55 @@ describe("token transactions", () => {
     }
   });
 
+  it("holds and NFTs: hold, releaseHold, cancelHold, mintNft, transferNft, burnNft", () => {
+    const env = envelope();
+    const hold = tokenTx.hold(env, {
+      asset: "GOLD",
+      amount: 5n,
+      holdId: "order-1",
+      beneficiary: TO,
+      expiresAt: 1_700_000_000_000,
+    });
+    expect(hold.body.method).toBe("hold");
+    expect(hold.body.args).toEqual({
+      asset: "GOLD",
+      amount: "5",
+      holdId: "order-1",
+      beneficiary: TO,
+      expiresAt: 1_700_000_000_000,
+    });
+    expect(verifyTxSignature(hold)).toBe(true);
+    expect(tokenCall.releaseHold({ holdId: "order-1", to: TO }).args).toEqual({ holdId: "order-1", to: TO });
+    expect(tokenCall.releaseHold({ holdId: "order-1", to: TO, amount: 2n }).args).toEqual({
+      holdId: "order-1",
+      to: TO,
+      amount: "2",
+    });
+    expect(tokenTx.cancelHold(env, { holdId: "order-1" }).body.args).toEqual({ holdId: "order-1" });
+    expect(tokenCall.createAsset({ asset: "ART", name: "Art", decimals: 0, kind: "nft" }).args).toMatchObject(
+      {
+        kind: "nft",
+      },
+    );
+    expect(
+      tokenTx.mintNft(env, { asset: "ART", tokenId: "1", to: TO, metadata: { uri: "ipfs://x" } }).body.args,
+    ).toEqual({
+      asset: "ART",
+      tokenId: "1",
+      to: TO,
+      metadata: { uri: "ipfs://x" },
+    });
+    expect(tokenTx.transferNft(env, { asset: "ART", tokenId: "1", to: TO }).body.method).toBe("transferNft");
+    expect(tokenTx.burnNft(env, { asset: "ART", tokenId: "1" }).body.args).toEqual({
+      asset: "ART",
+      tokenId: "1",
+    });
+    expect(codeOf(() => tokenCall.hold({ asset: "G", amount: 1n, holdId: "h", expiresAt: -1 }))).toBe(
+      "SDK_INVALID_ARGUMENT",
+    );
+    expect(codeOf(() => tokenCall.releaseHold({ holdId: "h", to: "nope" }))).toBe("SDK_INVALID_ARGUMENT");
+  });
+
   it("rejects negative amounts, as bigint or string", () => {
     const env = envelope();
     expect(codeOf(() => tokenTx.transfer(env, { asset: "GOLD", to: TO, amount: -1n }))).toBe(

@@ -22,6 +22,7 @@ export const defaultPolicies: Readonly<Record<string, Policy>> = {
   "*": { member: true },
   "token.createAsset": { anyOf: [{ role: "admin" }, { role: "operator" }] },
   "token.mint": { owner: true },
+  "token.mintNft": { owner: true },
   "token.*": { member: true },
   "trace.capture": {
     anyOf: [

@@ -9,7 +9,17 @@ export type TokenErrorCode =
   | "TOKEN_INSUFFICIENT_FUNDS"
   | "TOKEN_SUPPLY_CAP"
   | "TOKEN_OVERFLOW"
-  | "TOKEN_SELF_TRANSFER";
+  | "TOKEN_SELF_TRANSFER"
+  | "TOKEN_WRONG_KIND"
+  | "TOKEN_INVALID_ARGS"
+  | "TOKEN_HOLD_EXISTS"
+  | "TOKEN_UNKNOWN_HOLD"
+  | "TOKEN_HOLD_AMOUNT"
+  | "TOKEN_HOLD_EXPIRY"
+  | "TOKEN_NOT_AUTHORIZED"
+  | "TOKEN_NFT_EXISTS"
+  | "TOKEN_UNKNOWN_NFT"
+  | "TOKEN_NOT_OWNER";
 export class TokenError extends WeftError<{
   code: TokenErrorCode;
   message: string;
