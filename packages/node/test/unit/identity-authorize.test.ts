@@ -84,6 +84,30 @@ describe("identity authorizer: who may act", () => {
     await expectOk(chain, w.brandOperator, "token", "mint", mint);
   });
 
+  it("lets only an NFT asset's issuer mint tokens (owner policy); holds and NFT moves need a member", async () => {
+    const chain = await chainFor();
+    await expectOk(chain, w.brandOperator, "token", "createAsset", { ...asset("ART"), kind: "nft" });
+    const mintNft = { asset: "ART", tokenId: "1", to: addressOf(w.brandOperator) };
+    await expectDenied(chain, w.brandAdmin, "token", "mintNft", mintNft, "POLICY_DENIED");
+    await expectOk(chain, w.brandOperator, "token", "mintNft", mintNft);
+    const move = { asset: "ART", tokenId: "1", to: addressOf(w.retailWriter) };
+    await expectDenied(chain, w.stranger, "token", "transferNft", move, "IDENTITY_NOT_MEMBER");
+    await expectOk(chain, w.brandOperator, "token", "transferNft", move);
+    await expectOk(chain, w.brandOperator, "token", "createAsset", asset("X"));
+    await expectOk(chain, w.brandOperator, "token", "mint", {
+      asset: "X",
+      to: addressOf(w.brandOperator),
+      amount: "5",
+    });
+    const hold = { asset: "X", amount: "2", holdId: "h1" };
+    await expectDenied(chain, w.stranger, "token", "hold", hold, "IDENTITY_NOT_MEMBER");
+    await expectOk(chain, w.brandOperator, "token", "hold", hold);
+    await expectOk(chain, w.brandOperator, "token", "releaseHold", {
+      holdId: "h1",
+      to: addressOf(w.retailWriter),
+    });
+  });
+
   it("denies a writer of org A capturing at a location of org B", async () => {
     const chain = await chainFor();
     await expectDenied(
