@@ -47,6 +47,13 @@ const escrowModule: Module = {
         );
       },
     }),
+    grab: defineMethod({
+      description: "tries to hold the signer's balance on the escrow account's approval only",
+      args: Type.Object({}),
+      execute(ctx) {
+        ctx.invoke([tokenCalls.placeHold({ asset: "EUR", amount: "1", holdId: "grab" })], [ESCROW]);
+      },
+    }),
     settle: defineMethod({
       description: "pays the seller (anyone may call it in this test)",
       args: Type.Object({ id: Type.String(), amount: Type.Optional(Type.String()) }),
@@ -195,6 +202,12 @@ describe("token holds", () => {
     expect(get(`balance/EUR/${A}`)).toBe("700");
     expect(get("hold/escrow:1")).toBeUndefined();
     expect(get(`held/EUR/${A}`)).toBeUndefined();
+  });
+
+  it("an invoked hold never takes the signer's balance unless the signer is an approver", () => {
+    const { send, get } = setup();
+    expect(send(alice, "grab", {}, "escrow").code).toBe("TOKEN_NOT_AUTHORIZED");
+    expect(get("hold/grab")).toBeUndefined();
   });
 });
 

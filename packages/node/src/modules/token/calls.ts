@@ -16,6 +16,10 @@
  * - After `expiresAt` anyone may `cancelHold`, returning the funds to the buyer, so funds are
  *   never stuck if the escrow module never settles.
  *
+ * Hold ids are free once a hold is released or cancelled: use ids unique for the module's life
+ * ("escrow:<id>"). Under `via: "governance"` the owner must be among the approvers even when it
+ * defaults to the signer.
+ *
  * `ESCROW_ACCOUNT` is an address only the escrow module speaks for: an address no key can sign
  * for (derived from the module name), passed solely as an approver of its own invokes. Policies
  * on `token.releaseHold`/`token.cancelHold` judge those approvers, so a permissioned chain must

@@ -219,7 +219,9 @@ const hold = defineMethod({
     const asset = tokens.assetOfKind(args.asset, "fungible");
     const amount = positiveAmount(args.amount);
     const owner = args.owner ?? ctx.sender;
-    if (owner !== ctx.sender && !(ctx.via === "governance" && actsFor(ctx, owner))) {
+    // A direct transaction holds its signer's balance; a call executed by governance or a
+    // module's invoke only the balance of an approver (never the signer's just for signing).
+    if (ctx.via === "tx" ? owner !== ctx.sender : !actsFor(ctx, owner)) {
       throw notAuthorized("only the owner's own call may hold its balance", args.holdId);
     }
     if (tokens.findHold(args.holdId)) {
