@@ -3,6 +3,7 @@ export * from "./app/application.js";
 export * from "./app/executor.js";
 export * from "./app/genesis-state.js";
 export * from "./app/module.js";
+export * from "./app/module-account.js";
 export * from "./app/registry.js";
 export * from "./audit/audit.js";
 export * from "./audit/block-check.js";

@@ -30,6 +30,7 @@ import { validatorSetFor } from "../modules/validators/state.js";
 import type { BlockWrite, StoredResult } from "../storage/types.js";
 import { BlockState, type StateReader } from "./block-state.js";
 import type { AuthorizeContext, Call, MethodDefinition, StateView, TxContext } from "./module.js";
+import { moduleAccount } from "./module-account.js";
 import type { ModuleRegistry } from "./registry.js";
 
 export interface ExecutionBase extends StateReader {
@@ -328,14 +329,18 @@ function executeCall(
         if (depth + 1 >= MAX_CALL_DEPTH)
           throw new CallDepthError({ code: "APP_CALL_DEPTH", message: "calls nest too deeply" });
         const firstEvent = env.eventCount();
+        // The nested calls act as the invoking module's account, not as the transaction's signer.
+        const nestedOrigin = { ...origin, sender: moduleAccount(call.module) };
         state.beginTx();
         try {
           // Every call of a batch is judged against the state before any of them runs: a
           // proposal adding an organisation is decided by the organisations that voted on it.
-          const methods = calls.map((c) => authorizeCall(origin, env, c, nestedApprovers, "governance"));
+          const methods = calls.map((c) =>
+            authorizeCall(nestedOrigin, env, c, nestedApprovers, "governance"),
+          );
           for (const [i, c] of calls.entries()) {
             const method = methods[i] as MethodDefinition;
-            executeCall(origin, env, method, c, nestedApprovers, "governance", depth + 1);
+            executeCall(nestedOrigin, env, method, c, nestedApprovers, "governance", depth + 1);
           }
           state.commitTx();
         } catch (e) {

@@ -74,7 +74,8 @@ export interface TxContext {
   readonly view: StateView;
   emit(type: string, attributes: { [key: string]: CanonicalValue }): void;
   /**
-   * Runs other modules' methods on behalf of `approvers` (each authorized against them) in one
+   * Runs other modules' methods on behalf of `approvers` (each authorized against them), with
+   * `sender` = this module's account (`moduleAccount(module)`), in one
    * nested layer, all or nothing: on failure their writes and events are discarded and the
    * first error is thrown.
    */

@@ -1,6 +1,7 @@
 import { addressOf, generateKeyPair, type KeyPair } from "@weft/core";
 import { createOrgCa } from "@weft/p2p";
 import { beforeAll, describe, expect, it } from "vitest";
+import { moduleAccount } from "../../src/app/module-account.js";
 import type { Proposal } from "../../src/modules/gov/state.js";
 import { defaultModules } from "../../src/modules/index.js";
 import { GENESIS_TIME, type GovFixture, govFixture } from "./support/gov-genesis.js";
@@ -101,6 +102,36 @@ describe("gov: proposals decided by the votes of four organisations (orgVotes 2/
     expect(proposal(1).status).toBe("executed");
     expect(chain.get("identity/org/org5")).toMatchObject({ status: "active" });
     expect(chain.get("gov/params")).toEqual(PARAMS);
+  });
+
+  it("runs a decided action as the gov module's account, never as the deciding voter", () => {
+    const funded = {
+      ...fx.genesis,
+      appState: {
+        ...fx.genesis.appState,
+        token: {
+          assets: [{ id: "WEFT", name: "Weft", decimals: 0, issuer: addressOf(admin(0)) }],
+          balances: [{ asset: "WEFT", address: addressOf(admin(2)), amount: "100" }],
+        },
+      },
+    };
+    chain = new MemChain(funded, defaultModules);
+    time = GENESIS_TIME;
+    const pay = {
+      module: "token",
+      method: "transfer",
+      args: { asset: "WEFT", to: addressOf(admin(0)), amount: "5" },
+    };
+    send(admin(0), "propose", { title: "pay org1", actions: [pay] });
+    send(admin(1), "vote", { id: 1, approve: true });
+    send(admin(2), "vote", { id: 1, approve: true });
+    const decided = proposal(1);
+    expect(decided.status).toBe("failed");
+    expect(decided.error?.code).toBe("TOKEN_INSUFFICIENT_FUNDS");
+    expect(chain.get(`token/balance/WEFT/${addressOf(admin(2))}`)).toBe("100");
+    expect(chain.get(`token/balance/WEFT/${addressOf(admin(0))}`)).toBeUndefined();
+    expect(moduleAccount("gov")).toMatch(/^[0-9a-f]{40}$/);
+    expect(moduleAccount("gov")).not.toBe(moduleAccount("escrow"));
   });
 
   it("refuses a second vote by the same voter", () => {
