@@ -17,7 +17,7 @@ import {
   type WeftNode,
   writeGenesis,
 } from "../../src/index.js";
-import { freePort } from "../e2e/support/process.js";
+import { freePortRange } from "../e2e/support/process.js";
 
 /** Fast timeouts for tests on loopback; production defaults are in consensus/options.ts. */
 export const FAST_CONSENSUS: NodeOptionsInput["consensus"] = {
@@ -62,18 +62,12 @@ export async function createTestNetwork(
   } = {},
 ): Promise<TestNetwork> {
   const root = mkdtempSync(join(tmpdir(), "weft-net-"));
-  const ports: number[] = [];
-  while (ports.length < n) {
-    const p = await freePort();
-    if (!ports.includes(p)) ports.push(p);
-  }
   const orgs = Array.from({ length: n }, (_, i) => `org${i + 1}`);
-  // Consecutive peer ports from a free one are very likely free too on a quiet test machine.
   const report = await initNetwork(root, {
     chainId: "weft-test",
     orgs,
     host: "127.0.0.1",
-    basePeerPort: ports[0] as number,
+    basePeerPort: await freePortRange(n),
     baseApiPort: 0,
     accounts: opts.accounts ?? ["alice", "bob"],
     asset: { id: "WEFT", name: "WEFT", decimals: 2, supplyPerAccount: "1000000000" },

@@ -18,6 +18,28 @@ export function freePort(): Promise<number> {
   });
 }
 
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * The first of `n` consecutive ports that are free now, below Linux's ephemeral range
+ * (32768+): a port the kernel hands out for outgoing connections of parallel tests could be
+ * taken again between this check and the node's listen (EADDRINUSE).
+ */
+export async function freePortRange(n: number): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * (12_000 - n));
+    const ports = Array.from({ length: n }, (_, i) => base + i);
+    if ((await Promise.all(ports.map(canListen))).every(Boolean)) return base;
+  }
+  throw new Error(`no ${n} consecutive free ports`);
+}
+
 /** Starts a node process on 127.0.0.1 and resolves once its API answers. */
 export async function startNodeProcess(
   home: string,
