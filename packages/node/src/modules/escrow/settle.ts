@@ -1,0 +1,298 @@
+/**
+ * End-of-block settlement: nobody calls "release". After the block's transactions, the escrows
+ * that the block's records concern are evaluated — found through the `wait/` index by the keys
+ * the block's EPCIS events name, and through the escrow module's own events (attestations,
+ * decisions) — and funds move in the same block, through `token.releaseHold`/`cancelHold` invoked
+ * as the escrow module's account. Then deadlines that passed refund the buyer (`due/` buckets,
+ * never a scan of open escrows). Deterministic: block order, integer arithmetic, block time.
+ *
+ * Nothing here may throw: a failed payout is recorded in the escrow's history and the block goes on.
+ */
+import { WeftError } from "@weft/core";
+import type { BlockContext, Call } from "../../app/module.js";
+import { tokenCalls } from "../token/calls.js";
+import { remaining, splitRelease, splitRemaining } from "./payout.js";
+import { HOLD_DISPOSITIONS, type TraceRecord, traceRecord } from "./records.js";
+import {
+  type Condition,
+  DUE_BUCKET_MS,
+  type Escrow,
+  EscrowStore,
+  FINAL,
+  type HistoryEntry,
+  type RecordRef,
+} from "./state.js";
+
+export const ESCROW_MODULE = "escrow";
+
+export function settleBlock(ctx: BlockContext): void {
+  const store = new EscrowStore(ctx.state);
+  // No escrow was ever opened: nothing watches anything.
+  if (store.cursor() === undefined) return;
+  for (const [id, records] of touchedEscrows(ctx, store)) settleEscrow(ctx, store, id, records);
+  refundDue(ctx, store);
+}
+
+/** Escrow ids the block concerns, in the order of the block's records, with the trace records about each. */
+function touchedEscrows(ctx: BlockContext, store: EscrowStore): Map<string, TraceRecord[]> {
+  const touched = new Map<string, TraceRecord[]>();
+  for (const te of ctx.txEvents) {
+    if (te.event.module === ESCROW_MODULE) {
+      const id = te.event.attributes.escrowId;
+      if (typeof id === "string" && !touched.has(id)) touched.set(id, []);
+      continue;
+    }
+    const record = traceRecord(te);
+    if (!record) continue;
+    const ids = new Set<string>();
+    for (const key of record.keys) for (const id of store.waiting(key)) ids.add(id);
+    for (const id of ids) {
+      const list = touched.get(id);
+      if (list) list.push(record);
+      else touched.set(id, [record]);
+    }
+  }
+  return touched;
+}
+
+function settleEscrow(ctx: BlockContext, store: EscrowStore, id: string, records: TraceRecord[]): void {
+  const escrow = store.find(id);
+  if (!escrow || FINAL.has(escrow.status)) return;
+  const log = (entry: Omit<HistoryEntry, "height" | "time">) =>
+    escrow.history.push({ height: ctx.height, time: ctx.time, ...entry });
+
+  for (const record of records) {
+    observeQuality(ctx, escrow, record, log);
+    for (const m of escrow.milestones) {
+      if (m.status !== "pending") continue;
+      m.conditions.forEach((condition, i) => {
+        if (m.satisfied[i] || !matches(condition, record)) return;
+        m.satisfied[i] = record.ref;
+        log({ kind: "condition", milestone: m.name, condition: i, record: record.ref });
+        ctx.emit("ConditionMet", conditionEvent(escrow.id, m.name, i, record.ref));
+      });
+    }
+  }
+  countAttestations(ctx, store, escrow, log);
+
+  const pending = escrow.pending;
+  if (pending) {
+    escrow.pending = null;
+    if (pending.kind === "resolve") decide(ctx, escrow, pending.sellerBps, pending.by, log);
+    else closeAll(ctx, escrow, "cancelled", pending.by, log);
+  } else if (escrow.status === "open") {
+    if (ctx.time > escrow.deadline) closeAll(ctx, escrow, "refunded", undefined, log);
+    else releaseReady(ctx, escrow, log);
+  }
+  if (FINAL.has(escrow.status)) store.unwatch(escrow);
+  store.put(escrow);
+}
+
+type Log = (entry: Omit<HistoryEntry, "height" | "time">) => void;
+
+function matches(condition: Condition, r: TraceRecord): boolean {
+  if ("event" in condition) {
+    const c = condition.event;
+    return (
+      (c.eventType === undefined || c.eventType === r.eventType) &&
+      (c.action === undefined || c.action === r.action) &&
+      (c.bizStep === undefined || c.bizStep === r.bizStep) &&
+      (c.disposition === undefined || c.disposition === r.disposition) &&
+      (c.bizLocation === undefined || c.bizLocation === r.bizLocation) &&
+      (c.readPoint === undefined || c.readPoint === r.readPoint)
+    );
+  }
+  if ("document" in condition) {
+    const c = condition.document;
+    return r.bizTransactions.some((bt) => bt.type === c.type && (c.id === undefined || bt.id === c.id));
+  }
+  return false;
+}
+
+/** A non-conformant disposition freezes the escrow; a sensor alarm freezes it or costs the excursion penalty. */
+function observeQuality(ctx: BlockContext, escrow: Escrow, record: TraceRecord, log: Log): void {
+  const hold = (note: string) => {
+    if (escrow.status !== "open") return;
+    escrow.status = "held";
+    log({ kind: "held", record: record.ref, note });
+    ctx.emit("Held", { escrowId: escrow.id, reason: note, eventId: record.ref.eventId ?? "" });
+  };
+  if (record.disposition !== undefined && HOLD_DISPOSITIONS.has(record.disposition)) {
+    hold(`disposition ${record.disposition}`);
+  }
+  if (!record.alarm) return;
+  if (escrow.onAlarm === "hold") {
+    hold("sensor report ALARM_CONDITION");
+  } else if (escrow.excursion === null) {
+    escrow.excursion = record.ref;
+    log({
+      kind: "excursion",
+      record: record.ref,
+      note: `sensor alarm: ${escrow.penalties.excursionBps} bps penalty`,
+    });
+    ctx.emit("Excursion", { escrowId: escrow.id, eventId: record.ref.eventId ?? "" });
+  }
+}
+
+function countAttestations(ctx: BlockContext, store: EscrowStore, escrow: Escrow, log: Log): void {
+  for (const m of escrow.milestones) {
+    if (m.status !== "pending") continue;
+    m.conditions.forEach((condition, i) => {
+      if (m.satisfied[i] || !("attestations" in condition)) return;
+      const { claim, k, from } = condition.attestations;
+      const counted = store.attestations(escrow.id, claim).filter((a) => from.includes(a.by));
+      const last = counted[k - 1];
+      if (!last) return;
+      const ref: RecordRef = { height: last.height, txHash: last.txHash };
+      m.satisfied[i] = { ...ref, attesters: counted.slice(0, k).map((a) => a.by) };
+      log({ kind: "condition", milestone: m.name, condition: i, record: ref });
+      ctx.emit("ConditionMet", conditionEvent(escrow.id, m.name, i, ref));
+    });
+  }
+}
+
+/** Releases every pending milestone whose conditions all hold, less its penalties, in one invoke. */
+function releaseReady(ctx: BlockContext, escrow: Escrow, log: Log): void {
+  const calls: Call[] = [];
+  const ready = escrow.milestones
+    .filter((m) => m.status === "pending" && m.satisfied.every((s) => s !== null))
+    .map((m) => ({ m, split: splitRelease(escrow, m, ctx.time) }));
+  if (ready.length === 0) return;
+  for (const { split } of ready) calls.push(...payoutCalls(escrow, split.toSeller, split.toBuyer));
+  if (!pay(ctx, escrow, calls, log)) return;
+  for (const { m, split } of ready) {
+    m.status = "released";
+    m.closedAt = ctx.height;
+    m.toSeller = split.toSeller.toString();
+    m.toBuyer = split.toBuyer.toString();
+    m.penaltyBps = split.penaltyBps;
+    const why = [
+      split.lateDays > 0 ? `${split.lateDays} day(s) late` : "",
+      escrow.excursion !== null && escrow.penalties.excursionBps > 0 ? "temperature excursion" : "",
+    ].filter(Boolean);
+    log({
+      kind: "released",
+      milestone: m.name,
+      toSeller: m.toSeller,
+      toBuyer: m.toBuyer,
+      ...(why.length ? { note: `penalty ${split.penaltyBps} bps: ${why.join(", ")}` } : {}),
+    });
+    ctx.emit("Released", {
+      escrowId: escrow.id,
+      milestone: m.name,
+      toSeller: m.toSeller,
+      toBuyer: m.toBuyer,
+      penaltyBps: split.penaltyBps,
+    });
+  }
+  if (escrow.milestones.every((m) => m.status === "released")) {
+    escrow.status = "settled";
+    ctx.emit("Settled", { escrowId: escrow.id });
+  }
+}
+
+/** An arbiter's or governance's decision: what is still held splits sellerBps / rest. */
+function decide(ctx: BlockContext, escrow: Escrow, sellerBps: number, by: string, log: Log): void {
+  const { toSeller, toBuyer } = splitRemaining(remaining(escrow), sellerBps);
+  if (!pay(ctx, escrow, payoutCalls(escrow, toSeller, toBuyer), log)) return;
+  for (const m of escrow.milestones) {
+    if (m.status !== "pending") continue;
+    m.status = "resolved";
+    m.closedAt = ctx.height;
+  }
+  escrow.status = "resolved";
+  log({ kind: "resolved", by, toSeller: toSeller.toString(), toBuyer: toBuyer.toString() });
+  ctx.emit("Resolved", { escrowId: escrow.id, toSeller: toSeller.toString(), toBuyer: toBuyer.toString() });
+}
+
+/** Everything still held goes back to the buyer: the deadline passed, or the seller cancelled. */
+function closeAll(
+  ctx: BlockContext,
+  escrow: Escrow,
+  status: "refunded" | "cancelled",
+  by: string | undefined,
+  log: Log,
+): void {
+  const amount = remaining(escrow);
+  const calls = amount > 0n ? [tokenCalls.cancelHold({ holdId: escrow.holdId })] : [];
+  if (!pay(ctx, escrow, calls, log)) return;
+  for (const m of escrow.milestones) {
+    if (m.status !== "pending") continue;
+    m.status = "refunded";
+    m.closedAt = ctx.height;
+  }
+  escrow.status = status;
+  log({ kind: status, toBuyer: amount.toString(), ...(by ? { by } : {}) });
+  ctx.emit(status === "refunded" ? "Refunded" : "Cancelled", {
+    escrowId: escrow.id,
+    toBuyer: amount.toString(),
+  });
+}
+
+function payoutCalls(escrow: Escrow, toSeller: bigint, toBuyer: bigint): Call[] {
+  const calls: Call[] = [];
+  const holdId = escrow.holdId;
+  if (toSeller > 0n)
+    calls.push(tokenCalls.releaseHold({ holdId, to: escrow.seller, amount: toSeller.toString() }));
+  if (toBuyer > 0n)
+    calls.push(tokenCalls.releaseHold({ holdId, to: escrow.buyer, amount: toBuyer.toString() }));
+  return calls;
+}
+
+/** Runs the token calls as the escrow's account; a failure is recorded, never thrown. */
+function pay(ctx: BlockContext, escrow: Escrow, calls: Call[], log: Log): boolean {
+  if (calls.length === 0) return true;
+  try {
+    ctx.invoke(calls);
+    return true;
+  } catch (e) {
+    const code = e instanceof WeftError ? e.code : "APP_PANIC";
+    const message = e instanceof WeftError ? e.message : "payout failed unexpectedly";
+    log({ kind: "failed", note: `${code}: ${message}` });
+    ctx.emit("SettlementFailed", { escrowId: escrow.id, code });
+    return false;
+  }
+}
+
+/** Refunds escrows whose deadline passed: the minute buckets from the cursor to now, each read once. */
+function refundDue(ctx: BlockContext, store: EscrowStore): void {
+  const cursor = store.cursor() as number;
+  const now = Math.floor(ctx.time / DUE_BUCKET_MS);
+  let done = cursor;
+  for (let bucket = cursor + 1; bucket <= now; bucket++) {
+    const list = store.dueList(bucket);
+    let n = 0;
+    while (n < list.length && (list[n] as [number, string])[0] < ctx.time) {
+      refundIfOpen(ctx, store, (list[n] as [number, string])[1]);
+      n++;
+    }
+    if (n > 0) store.setDueList(bucket, list.slice(n));
+    // Every deadline of an earlier minute is before the block time: that bucket is empty now.
+    if (bucket < now) done = bucket;
+  }
+  if (done !== cursor) store.setCursor(done);
+}
+
+function refundIfOpen(ctx: BlockContext, store: EscrowStore, id: string): void {
+  const escrow = store.find(id);
+  if (!escrow || FINAL.has(escrow.status)) return;
+  const log: Log = (entry) => escrow.history.push({ height: ctx.height, time: ctx.time, ...entry });
+  if (escrow.status !== "open") {
+    log({ kind: "held", note: "deadline passed while frozen: the arbiter or governance decides" });
+    store.put(escrow);
+    return;
+  }
+  closeAll(ctx, escrow, "refunded", undefined, log);
+  if (FINAL.has(escrow.status)) store.unwatch(escrow);
+  store.put(escrow);
+}
+
+function conditionEvent(escrowId: string, milestone: string, condition: number, ref: RecordRef) {
+  return {
+    escrowId,
+    milestone,
+    condition,
+    txHash: ref.txHash,
+    ...(ref.eventId !== undefined ? { eventId: ref.eventId } : {}),
+  };
+}

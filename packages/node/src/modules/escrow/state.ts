@@ -1,0 +1,220 @@
+/**
+ * The escrow module's state (keys relative to `escrow/`):
+ *
+ * escrow/<id>          the escrow: terms, each condition's satisfaction, status and history
+ * wait/<sha256(key)>   ids of the open escrows watching a shipment key (an EPC or business
+ *                      transaction id, canonical): end-of-block evaluation looks up only the keys
+ *                      the block's EPCIS events name, never every open escrow
+ * due/<bucket>         [deadline, id] pairs of escrows whose deadline falls in that minute, sorted
+ * due-cursor           the last minute bucket whose deadlines are all processed
+ * att/<id>/<claim>     who attested a claim, in order
+ */
+import { type CanonicalValue, sha256Hex } from "@weft/core";
+import type { ModuleState } from "../../app/module.js";
+import { EscrowError } from "./errors.js";
+
+export type EscrowStatus = "open" | "held" | "disputed" | "settled" | "refunded" | "resolved" | "cancelled";
+/** "resolved": closed by an arbiter's or governance's split of what was still held. */
+export type MilestoneStatus = "pending" | "released" | "refunded" | "resolved";
+
+/** A condition as stored: every value in its canonical spelling, so matching is string equality. */
+export type Condition =
+  | {
+      event: {
+        eventType?: string;
+        action?: string;
+        bizStep?: string;
+        disposition?: string;
+        bizLocation?: string;
+        readPoint?: string;
+      };
+    }
+  | { document: { type: string; id?: string } }
+  | { attestations: { claim: string; k: number; from: string[] } };
+
+/** Where a ledger record sits: the transaction (its proof: GET /v1/proofs/tx/{txHash}) and log entry. */
+export interface RecordRef {
+  height: number;
+  txHash: string;
+  /** The log entry of the record's chain event (absent for an attestation). */
+  logIndex?: number;
+  /** The EPCIS event's CBV 2.0 hash, for a trace record. */
+  eventId?: string;
+}
+
+export interface Satisfaction extends RecordRef {
+  /** For an attestation condition: the accounts whose attestations counted. */
+  attesters?: string[];
+}
+
+export interface Milestone {
+  name: string;
+  shareBps: number;
+  /** Its part of the escrowed amount (the last milestone takes the rounding remainder). */
+  amount: string;
+  dueBy: number | null;
+  conditions: Condition[];
+  satisfied: (Satisfaction | null)[];
+  status: MilestoneStatus;
+  /** Height it was released or refunded at. */
+  closedAt?: number;
+  toSeller?: string;
+  toBuyer?: string;
+  penaltyBps?: number;
+}
+
+export type HistoryKind =
+  | "opened"
+  | "condition"
+  | "released"
+  | "held"
+  | "excursion"
+  | "disputed"
+  | "resolved"
+  | "resumed"
+  | "refunded"
+  | "cancelled"
+  | "failed";
+
+export interface HistoryEntry {
+  height: number;
+  time: number;
+  kind: HistoryKind;
+  milestone?: string;
+  /** Index of the condition within its milestone. */
+  condition?: number;
+  record?: RecordRef;
+  by?: string;
+  toSeller?: string;
+  toBuyer?: string;
+  note?: string;
+}
+
+/** A decision recorded by a transaction and carried out (funds moved) at the end of its block. */
+export type PendingAction =
+  | { kind: "resolve"; sellerBps: number; by: string }
+  | { kind: "cancel"; by: string };
+
+export interface Escrow {
+  id: string;
+  buyer: string;
+  seller: string;
+  asset: string;
+  amount: string;
+  holdId: string;
+  /** Canonical shipment keys the escrow watches. */
+  shipment: string[];
+  milestones: Milestone[];
+  deadline: number;
+  penalties: { latePerDayBps: number; lateCapBps: number; excursionBps: number };
+  onAlarm: "hold" | "penalty";
+  arbiter: string | null;
+  incoterm: string | null;
+  status: EscrowStatus;
+  openedAt: number;
+  openTx: string;
+  /** The first sensor alarm on the shipment when alarms cost a penalty. */
+  excursion: RecordRef | null;
+  disputes: number;
+  pending: PendingAction | null;
+  history: HistoryEntry[];
+}
+
+export interface Attestation {
+  by: string;
+  height: number;
+  txHash: string;
+}
+
+export const FINAL: ReadonlySet<EscrowStatus> = new Set(["settled", "refunded", "resolved", "cancelled"]);
+/** How many escrows may watch one shipment key: bounds the work one EPCIS event causes. */
+export const MAX_WAITING = 64;
+export const DUE_BUCKET_MS = 60_000;
+
+export const escrowKey = (id: string) => `escrow/${id}`;
+export const waitKey = (shipmentKey: string) => `wait/${sha256Hex(shipmentKey)}`;
+export const dueKey = (bucket: number) => `due/${bucket}`;
+export const attestKey = (id: string, claim: string) => `att/${id}/${claim}`;
+export const DUE_CURSOR = "due-cursor";
+
+export class EscrowStore {
+  constructor(private readonly state: ModuleState) {}
+
+  find(id: string): Escrow | undefined {
+    return this.state.get(escrowKey(id)) as Escrow | undefined;
+  }
+
+  get(id: string): Escrow {
+    const found = this.find(id);
+    if (!found) throw new EscrowError({ code: "ESCROW_UNKNOWN", message: `no escrow ${id}`, escrowId: id });
+    return found;
+  }
+
+  put(escrow: Escrow): void {
+    this.state.set(escrowKey(escrow.id), escrow as unknown as CanonicalValue);
+  }
+
+  waiting(shipmentKey: string): string[] {
+    return (this.state.get(waitKey(shipmentKey)) as string[] | undefined) ?? [];
+  }
+
+  watch(escrow: Escrow): void {
+    for (const key of escrow.shipment) {
+      const ids = this.waiting(key);
+      if (ids.length >= MAX_WAITING) {
+        throw new EscrowError({
+          code: "ESCROW_TOO_MANY_WAITING",
+          message: `${MAX_WAITING} open escrows already watch ${key}`,
+          escrowId: escrow.id,
+        });
+      }
+      this.state.set(waitKey(key), [...ids, escrow.id]);
+    }
+  }
+
+  unwatch(escrow: Escrow): void {
+    for (const key of escrow.shipment) {
+      const ids = this.waiting(key).filter((id) => id !== escrow.id);
+      if (ids.length === 0) this.state.delete(waitKey(key));
+      else this.state.set(waitKey(key), ids);
+    }
+  }
+
+  /** Files the escrow under its deadline's minute; starts the cursor with the first escrow. */
+  schedule(escrow: Escrow, now: number): void {
+    const bucket = Math.floor(escrow.deadline / DUE_BUCKET_MS);
+    const list = this.dueList(bucket);
+    list.push([escrow.deadline, escrow.id]);
+    list.sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+    this.state.set(dueKey(bucket), list);
+    if (this.cursor() === undefined) this.state.set(DUE_CURSOR, Math.floor(now / DUE_BUCKET_MS) - 1);
+  }
+
+  dueList(bucket: number): [number, string][] {
+    return (this.state.get(dueKey(bucket)) as [number, string][] | undefined) ?? [];
+  }
+
+  setDueList(bucket: number, list: [number, string][]): void {
+    if (list.length === 0) this.state.delete(dueKey(bucket));
+    else this.state.set(dueKey(bucket), list);
+  }
+
+  cursor(): number | undefined {
+    return this.state.get(DUE_CURSOR) as number | undefined;
+  }
+
+  setCursor(bucket: number): void {
+    this.state.set(DUE_CURSOR, bucket);
+  }
+
+  attestations(id: string, claim: string): Attestation[] {
+    return (this.state.get(attestKey(id, claim)) as Attestation[] | undefined) ?? [];
+  }
+
+  addAttestation(id: string, claim: string, attestation: Attestation): void {
+    this.state.set(attestKey(id, claim), [
+      ...this.attestations(id, claim),
+      attestation,
+    ] as unknown as CanonicalValue);
+  }
+}
