@@ -113,7 +113,7 @@ function hookCases(orgs: readonly BenchOrg[], genesis: Genesis) {
     call: string,
     approvers: string[],
     facts: AuthorizeContext["facts"],
-    via: "tx" | "governance",
+    via: "tx" | "governance" | "block",
   ) => {
     const [module = "", method = ""] = call.split(".");
     const sender = approvers[0] ?? "";

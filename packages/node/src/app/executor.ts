@@ -29,7 +29,7 @@ import {
 import { validatorSetFor } from "../modules/validators/state.js";
 import type { BlockWrite, StoredResult } from "../storage/types.js";
 import { BlockState, type StateReader } from "./block-state.js";
-import type { AuthorizeContext, Call, MethodDefinition, StateView, TxContext } from "./module.js";
+import type { BlockTxEvent, Call, CallVia, MethodDefinition, StateView, TxContext } from "./module.js";
 import { moduleAccount } from "./module-account.js";
 import type { ModuleRegistry } from "./registry.js";
 
@@ -109,6 +109,7 @@ export function executeBlock(
   const results: StoredResult[] = [];
   const resultBytes: Uint8Array[] = [];
   const dropped: ExecutedBlock["dropped"] = [];
+  const txEvents: BlockTxEvent[] = [];
 
   for (const decoded of txs) {
     const { tx, hash } = decoded;
@@ -169,6 +170,8 @@ export function executeBlock(
     };
     const logged = append(receipt);
     const loggedEvents = events.map((entry) => ({ entry, ...append(entry) }));
+    for (const e of loggedEvents)
+      txEvents.push({ txHash: hash, txIndex: index, sender, logIndex: e.index, event: e.entry });
     results.push({
       receipt,
       logIndex: logged.index,
@@ -180,14 +183,37 @@ export function executeBlock(
   }
 
   const blockEvents: ChainEvent[] = [];
+  const blockEnv: CallEnv = {
+    registry,
+    state,
+    validators,
+    emitFor: (module) => (type, attributes) =>
+      blockEvents.push(event(chainId, input.height, null, blockEvents.length, module, type, attributes)),
+    eventCount: () => blockEvents.length,
+    dropEvents: (from) => {
+      blockEvents.length = from;
+    },
+  };
   for (const m of registry.modules) {
-    m.endBlock?.({
+    if (!m.endBlock) continue;
+    const account = moduleAccount(m.name);
+    const origin: CallOrigin = {
+      chainId,
+      height: input.height,
+      time: input.time,
+      sender: account,
+      signer: null,
+      txHash: "",
+    };
+    m.endBlock({
       chainId,
       height: input.height,
       time: input.time,
       state: state.scoped(m.name),
-      emit: (type, attributes) =>
-        blockEvents.push(event(chainId, input.height, null, blockEvents.length, m.name, type, attributes)),
+      view: { get: (key) => state.get(key) },
+      txEvents,
+      emit: blockEnv.emitFor(m.name),
+      invoke: (calls) => invokeCalls(origin, blockEnv, calls, [account], "block", 0),
     });
   }
   const loggedBlockEvents = blockEvents.map((entry) => ({ entry, logIndex: append(entry).index }));
@@ -245,7 +271,7 @@ interface CallOrigin {
   height: number;
   time: number;
   sender: string;
-  signer: DecodedTx["tx"]["body"]["signer"];
+  signer: DecodedTx["tx"]["body"]["signer"] | null;
   txHash: string;
 }
 
@@ -272,7 +298,7 @@ function runCall(
   env: CallEnv,
   call: Call,
   approvers: readonly string[],
-  via: AuthorizeContext["via"],
+  via: CallVia,
   depth: number,
 ): void {
   executeCall(origin, env, authorizeCall(origin, env, call, approvers, via), call, approvers, via, depth);
@@ -283,7 +309,7 @@ function authorizeCall(
   env: CallEnv,
   call: Call,
   approvers: readonly string[],
-  via: AuthorizeContext["via"],
+  via: CallVia,
 ): MethodDefinition {
   const { registry, state } = env;
   const method = registry.method(call.module, call.method, call.args);
@@ -312,7 +338,7 @@ function executeCall(
   method: MethodDefinition,
   call: Call,
   approvers: readonly string[],
-  via: AuthorizeContext["via"],
+  via: CallVia,
   depth: number,
 ): void {
   const { state } = env;
@@ -325,33 +351,48 @@ function executeCall(
       via,
       view: { get: (key) => state.get(key) },
       emit: env.emitFor(call.module),
-      invoke: (calls, nestedApprovers) => {
-        if (depth + 1 >= MAX_CALL_DEPTH)
-          throw new CallDepthError({ code: "APP_CALL_DEPTH", message: "calls nest too deeply" });
-        const firstEvent = env.eventCount();
+      invoke: (calls, nestedApprovers) =>
         // The nested calls act as the invoking module's account, not as the transaction's signer.
-        const nestedOrigin = { ...origin, sender: moduleAccount(call.module) };
-        state.beginTx();
-        try {
-          // Every call of a batch is judged against the state before any of them runs: a
-          // proposal adding an organisation is decided by the organisations that voted on it.
-          const methods = calls.map((c) =>
-            authorizeCall(nestedOrigin, env, c, nestedApprovers, "governance"),
-          );
-          for (const [i, c] of calls.entries()) {
-            const method = methods[i] as MethodDefinition;
-            executeCall(nestedOrigin, env, method, c, nestedApprovers, "governance", depth + 1);
-          }
-          state.commitTx();
-        } catch (e) {
-          state.rollbackTx();
-          env.dropEvents(firstEvent);
-          throw e;
-        }
-      },
+        invokeCalls(
+          { ...origin, sender: moduleAccount(call.module) },
+          env,
+          calls,
+          nestedApprovers,
+          "governance",
+          depth + 1,
+        ),
     },
     call.args,
   );
+}
+
+/** Runs a batch of calls in one layer, all or nothing; the first error is thrown. */
+function invokeCalls(
+  origin: CallOrigin,
+  env: CallEnv,
+  calls: readonly Call[],
+  approvers: readonly string[],
+  via: CallVia,
+  depth: number,
+): void {
+  if (depth >= MAX_CALL_DEPTH)
+    throw new CallDepthError({ code: "APP_CALL_DEPTH", message: "calls nest too deeply" });
+  const { state } = env;
+  const firstEvent = env.eventCount();
+  state.beginTx();
+  try {
+    // Every call of a batch is judged against the state before any of them runs: a
+    // proposal adding an organisation is decided by the organisations that voted on it.
+    const methods = calls.map((c) => authorizeCall(origin, env, c, approvers, via));
+    for (const [i, c] of calls.entries()) {
+      executeCall(origin, env, methods[i] as MethodDefinition, c, approvers, via, depth);
+    }
+    state.commitTx();
+  } catch (e) {
+    state.rollbackTx();
+    env.dropEvents(firstEvent);
+    throw e;
+  }
 }
 
 function checkInclusion(

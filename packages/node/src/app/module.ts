@@ -1,5 +1,5 @@
 import type { Static, TSchema } from "@sinclair/typebox";
-import type { CanonicalValue, PublicKeyInfo, Validator } from "@weft/core";
+import type { CanonicalValue, ChainEvent, PublicKeyInfo, Validator } from "@weft/core";
 
 /** A module's view of state: keys are relative to the module's namespace ("token/…"). */
 export interface ModuleState {
@@ -35,6 +35,13 @@ export interface ResourceFacts {
   orgs?: string[];
 }
 
+/**
+ * How a call came: a transaction's own call; a call invoked by a module while executing a
+ * transaction (a decided proposal, an escrow funding its hold); or a call a module's end-of-block
+ * logic makes as its own account (an escrow releasing funds when its conditions are met).
+ */
+export type CallVia = "tx" | "governance" | "block";
+
 /** What an authorizer sees before a call executes; it throws a typed error to deny it. */
 export interface AuthorizeContext {
   readonly chainId: string;
@@ -47,7 +54,7 @@ export interface AuthorizeContext {
    * proposal for a call executed by governance.
    */
   readonly approvers: readonly string[];
-  readonly via: "tx" | "governance";
+  readonly via: CallVia;
   readonly call: Call;
   readonly facts: ResourceFacts;
   /** Values are shared with the block's cache: read them, never mutate them. */
@@ -61,15 +68,20 @@ export interface TxContext {
   /** BFT time of the block, ms. */
   readonly time: number;
   readonly sender: string;
-  readonly signer: PublicKeyInfo;
+  /** null for a call a module makes at the end of a block (no transaction, no signer). */
+  readonly signer: PublicKeyInfo | null;
+  /** The transaction's hash; "" for a call a module makes at the end of a block. */
   readonly txHash: string;
   /** The chain's validator set (the genesis set: it does not change yet). */
   readonly validators: readonly Validator[];
   readonly state: ModuleState;
   /** `[sender]` for a direct transaction; the yes-voters when governance executes the call. */
   readonly approvers: readonly string[];
-  /** "governance" when a decided proposal executes the call; some methods allow nothing else. */
-  readonly via: "tx" | "governance";
+  /**
+   * "governance" when a decided proposal (or another module, inside a transaction) runs the
+   * call; "block" when a module's end-of-block logic does. Some methods allow only one way.
+   */
+  readonly via: CallVia;
   /** Read-only view of every module's state, by full key. */
   readonly view: StateView;
   emit(type: string, attributes: { [key: string]: CanonicalValue }): void;
@@ -82,12 +94,35 @@ export interface TxContext {
   invoke(calls: readonly Call[], approvers: readonly string[]): void;
 }
 
+/** An event of one of the block's successful transactions, with where it sits in the log. */
+export interface BlockTxEvent {
+  readonly txHash: string;
+  readonly txIndex: number;
+  /** The transaction's signer. */
+  readonly sender: string;
+  /** The event's position in the chain log (its inclusion proof's leaf). */
+  readonly logIndex: number;
+  readonly event: ChainEvent;
+}
+
 export interface BlockContext {
   readonly chainId: string;
   readonly height: number;
   readonly time: number;
   readonly state: ModuleState;
+  /** Read-only view of every module's state, by full key. */
+  readonly view: StateView;
+  /** Every event the block's successful transactions emitted, in block order. */
+  readonly txEvents: readonly BlockTxEvent[];
   emit(type: string, attributes: { [key: string]: CanonicalValue }): void;
+  /**
+   * Runs other modules' methods as this module's own account (`moduleAccount(module)`), with
+   * `via: "block"`, in one layer, all or nothing: on failure their writes and events are
+   * discarded and the first error is thrown. Policies do not judge these calls (they are the
+   * module's on-chain rules, agreed when the module's own transactions were authorized); the
+   * called method still checks its own rules (a hold's controller, balances).
+   */
+  invoke(calls: readonly Call[]): void;
 }
 
 export interface GenesisContext {

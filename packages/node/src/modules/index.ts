@@ -1,4 +1,5 @@
 import type { Module } from "../app/module.js";
+import { escrowModule } from "./escrow/module.js";
 import { evidenceModule } from "./evidence/module.js";
 import { govModule } from "./gov/module.js";
 import { identityModule } from "./identity/module.js";
@@ -12,6 +13,7 @@ export const defaultModules: readonly Module[] = [
   tokenModule,
   evidenceModule,
   traceModule,
+  escrowModule,
   govModule,
   validatorsModule,
 ];

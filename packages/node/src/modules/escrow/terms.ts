@@ -30,7 +30,9 @@ export function checkTerms(args: OpenArgs): void {
     if (m.dueBy !== undefined && m.dueBy > args.deadline) {
       throw bad(`milestones[${i}].dueBy is after the deadline`, `milestones[${i}].dueBy`);
     }
-    m.conditions.forEach((c, j) => checkCondition(c, `milestones[${i}].conditions[${j}]`));
+    m.conditions.forEach((c, j) => {
+      checkCondition(c, `milestones[${i}].conditions[${j}]`);
+    });
   });
   const p = args.penalties ?? {};
   if ((args.quality?.onAlarm ?? "hold") === "penalty" && !p.excursionBps) {

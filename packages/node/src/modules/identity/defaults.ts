@@ -32,6 +32,11 @@ export const defaultPolicies: Readonly<Record<string, Policy>> = {
   },
   "trace.anchor": { role: "writer" },
   "evidence.submit": { member: true },
+  "escrow.*": { member: true },
+  "escrow.dispute": { owner: true },
+  "escrow.cancel": { owner: true },
+  // The arbiter's own transaction, or a decision of the organisations.
+  "escrow.resolve": { anyOf: [{ owner: true }, orgVotes2of3] },
   "identity.addOrg": orgVotes2of3,
   "identity.removeOrg": orgVotes2of3,
   "identity.updateOrg": orgVotes2of3,

@@ -1,5 +1,5 @@
 import type { CanonicalValue } from "@weft/core";
-import type { ModuleState } from "../../app/module.js";
+import type { CallVia, ModuleState } from "../../app/module.js";
 import { parseAmount, TokenError } from "./amount.js";
 
 export type AssetKind = "fungible" | "nft";
@@ -35,7 +35,7 @@ export interface Hold {
   /** Block time (ms) the hold was placed at. */
   createdAt: number;
   /** How the call placing it came: "governance" for a decided proposal or a module's invoke. */
-  via: "tx" | "governance";
+  via: CallVia;
   /** Who approved placing it: the signer, or the proposal's voters / the invoking module's approvers. */
   approvers: string[];
 }
