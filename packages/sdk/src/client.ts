@@ -9,6 +9,7 @@ import type {
   TxStatus,
 } from "./api-types.js";
 import { ApiError, SdkError } from "./errors.js";
+import type { EscrowView } from "./escrow.js";
 import { openEventStream, resolveWebSocket, type SubscribeOptions, type WebSocketFactory } from "./events.js";
 import { createHttp, type Http, type HttpOptions, keyPath, type QueryValue, segment } from "./http.js";
 import { createSubmitter, type SendOptions, type Submitter } from "./sender.js";
@@ -59,6 +60,11 @@ export interface WeftClient {
   balance(asset: string, address: string, opts?: ReadOptions): Promise<QueryResult>;
   asset(id: string): Promise<QueryResult>;
   txProof(hash: string): Promise<TxProofBundle>;
+  /**
+   * An escrow with a proof of its state, the proof bundle of every record that moved it and the
+   * explanation in words (GET /v1/escrows/{id}); check it offline with `verifyEscrowView`.
+   */
+  escrow(id: string): Promise<EscrowView>;
   /** The sequence the node expects next from `address` (committed transactions only). */
   nextSequence(address: string): Promise<number>;
   /** Also for an unhealthy node (503, same body): check `ok`. */
@@ -178,6 +184,10 @@ class HttpClient implements WeftClient {
 
   txProof(hash: string): Promise<TxProofBundle> {
     return this.#http.request("GET", `/v1/proofs/tx/${segment(hash)}`);
+  }
+
+  escrow(id: string): Promise<EscrowView> {
+    return this.#http.request("GET", `/v1/escrows/${segment(id)}`);
   }
 
   async nextSequence(address: string): Promise<number> {

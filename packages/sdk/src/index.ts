@@ -18,6 +18,7 @@ export { toAmount } from "./amount.js";
 export * from "./api-types.js";
 export * from "./client.js";
 export * from "./errors.js";
+export * from "./escrow.js";
 export type { SubscribeOptions, WebSocketFactory, WebSocketLike } from "./events.js";
 export { parseGenesis } from "./genesis.js";
 export type { FetchLike, QueryValue } from "./http.js";
