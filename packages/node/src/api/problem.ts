@@ -65,6 +65,7 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
 const STATUS_BY_PREFIX: readonly (readonly [string, number])[] = [
   ["CODEC_", 400],
   ["TOKEN_", 422],
+  ["ESCROW_", 422],
   // The signer may not do this: not an active identity, or the action's policy denies it.
   ["IDENTITY_", 403],
   ["POLICY_", 403],

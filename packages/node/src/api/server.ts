@@ -20,6 +20,7 @@ import { ApiError } from "./problem.js";
 import { blockRoutes } from "./routes/blocks.js";
 import { certificateRoutes } from "./routes/certificates.js";
 import { epcisRoutes } from "./routes/epcis/index.js";
+import { escrowRoutes } from "./routes/escrow.js";
 import { eventRoutes } from "./routes/events-ws.js";
 import { govRoutes } from "./routes/gov.js";
 import { healthRoutes } from "./routes/health.js";
@@ -147,6 +148,7 @@ export async function createApiServer(
     stateRoutes,
     queryRoutes,
     govRoutes,
+    escrowRoutes,
     proofRoutes,
     eventRoutes,
     healthRoutes,

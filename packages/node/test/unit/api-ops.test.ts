@@ -12,6 +12,7 @@ const ROUTES = [
   ["get", "/v1/state/{key}"],
   ["get", "/v1/query/{module}/{name}"],
   ["get", "/v1/gov/proposals"],
+  ["get", "/v1/escrows/{id}"],
   ["get", "/v1/token/balances/{asset}/{address}"],
   ["get", "/v1/token/assets/{asset}"],
   ["get", "/v1/proofs/tx/{hash}"],
