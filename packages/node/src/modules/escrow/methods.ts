@@ -5,6 +5,7 @@
 import type { CanonicalValue } from "@weft/core";
 import { defineMethod, type ResourceFacts, type StateView, type TxContext } from "../../app/module.js";
 import { moduleAccount } from "../../app/module-account.js";
+import { identityEnabled } from "../identity/state.js";
 import { tokenCalls, tokenView } from "../token/calls.js";
 import { EscrowError } from "./errors.js";
 import {
@@ -201,7 +202,12 @@ export const resolve = defineMethod({
     }
     const store = new EscrowStore(ctx.state);
     const escrow = live(store, args.id);
-    const byGovernance = ctx.via === "governance" && ctx.sender === moduleAccount("gov");
+    // Governance decides only on a permissioned chain: on an open one any account's proposal
+    // executes at once, so a party could dispute and pay itself.
+    const byGovernance =
+      ctx.via === "governance" &&
+      ctx.sender === moduleAccount("gov") &&
+      identityEnabled((key) => ctx.view.get(key));
     if (!byGovernance && !(ctx.via === "tx" && escrow.arbiter !== null && ctx.sender === escrow.arbiter)) {
       throw notAuthorized(`only the arbiter of escrow ${args.id} or governance may resolve it`, args.id);
     }

@@ -36,6 +36,14 @@ export function settleBlock(ctx: BlockContext): void {
 /** Escrow ids the block concerns, in the order of the block's records, with the trace records about each. */
 function touchedEscrows(ctx: BlockContext, store: EscrowStore): Map<string, TraceRecord[]> {
   const touched = new Map<string, TraceRecord[]>();
+  // Escrows opened in this block, by the opening transaction's index: a record of an earlier
+  // transaction predates the escrow (as one of an earlier block does) and does not count for it.
+  const openedAt = new Map<string, number>();
+  for (const te of ctx.txEvents) {
+    const id = te.event.attributes.escrowId;
+    if (te.event.module === ESCROW_MODULE && te.event.type === "Opened" && typeof id === "string")
+      openedAt.set(id, te.txIndex);
+  }
   for (const te of ctx.txEvents) {
     if (te.event.module === ESCROW_MODULE) {
       const id = te.event.attributes.escrowId;
@@ -45,7 +53,9 @@ function touchedEscrows(ctx: BlockContext, store: EscrowStore): Map<string, Trac
     const record = traceRecord(te);
     if (!record) continue;
     const ids = new Set<string>();
-    for (const key of record.keys) for (const id of store.waiting(key)) ids.add(id);
+    for (const key of record.keys) {
+      for (const id of store.waiting(key)) if ((openedAt.get(id) ?? -1) < te.txIndex) ids.add(id);
+    }
     for (const id of ids) {
       const list = touched.get(id);
       if (list) list.push(record);
