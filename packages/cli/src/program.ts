@@ -4,6 +4,7 @@ import { registerAudit } from "./commands/audit.js";
 import { registerCert } from "./commands/cert.js";
 import { registerDev } from "./commands/dev.js";
 import { registerDevice } from "./commands/device.js";
+import { registerEscrow } from "./commands/escrow.js";
 import { registerInit } from "./commands/init.js";
 import { registerKeys } from "./commands/keys.js";
 import { registerMember } from "./commands/member.js";
@@ -70,6 +71,8 @@ export function buildProgram(io: CliIo): Command {
     registerProposals,
     registerPolicy,
     registerToken,
+    // Payment released by the shipment's records.
+    registerEscrow,
   ]) {
     register(program, io);
   }
