@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import {
+  type EscrowHistoryEntry,
   type EscrowMilestone,
   type EscrowRecord,
   type EscrowView,
@@ -119,7 +120,7 @@ export function registerEscrow(program: Command, io: CliIo): void {
     if (params.seller === key.address)
       throw usage("the signer is the buyer: --seller must be another account");
     const report = await submitAndRead(ctx, key, call, flags);
-    ctx.out.result(report, (r) => [...renderEscrow(r.escrow), `opened in tx ${r.tx} at height ${r.height}`]);
+    ctx.out.result(report, (r) => renderEscrowReport(r, "opened"));
   });
 
   group
@@ -245,7 +246,7 @@ async function signAndShow(
   const key = await signer(ctx, flags);
   await readLive(ctx, call.args.id as string, frozen);
   const report = await submitAndRead(ctx, key, call, flags);
-  ctx.out.result(report, (r) => [...renderEscrow(r.escrow), `${verb} in tx ${r.tx} at height ${r.height}`]);
+  ctx.out.result(report, (r) => renderEscrowReport(r, verb));
 }
 
 async function readEscrow(ctx: CliContext, id: string): Promise<EscrowRecord | null> {
@@ -289,6 +290,29 @@ async function submitAndRead(
     height: status.height ?? 0,
     escrow: await readEscrow(ctx, call.args.id as string),
   };
+}
+
+/** The escrow after the transaction's block, what that block did to it, and the transaction. */
+export function renderEscrowReport(r: EscrowReport, verb: string): string[] {
+  const since = (r.escrow?.history ?? []).filter((h) => h.height >= r.height);
+  return [
+    ...renderEscrow(r.escrow),
+    ...(since.length > 0 ? [`at height ${r.height}:`, ...since.map((h) => `  ${renderHistory(h)}`)] : []),
+    `${verb} in tx ${r.tx} at height ${r.height}`,
+  ];
+}
+
+/** One history entry in one line (the node's `why` lines say more: GET /v1/escrows/{id}). */
+export function renderHistory(h: EscrowHistoryEntry): string {
+  const parts: string[] = [h.kind];
+  if (h.milestone !== undefined)
+    parts.push(`milestone ${h.milestone}${h.condition !== undefined ? ` condition ${h.condition}` : ""}`);
+  if (h.by !== undefined) parts.push(`by ${h.by}`);
+  if (h.toSeller !== undefined) parts.push(`${h.toSeller} to the seller`);
+  if (h.toBuyer !== undefined) parts.push(`${h.toBuyer} to the buyer`);
+  if (h.record !== undefined) parts.push(`record tx ${h.record.txHash}`);
+  const text = parts.join(", ");
+  return h.note ? `${text}: ${h.note}` : text;
 }
 
 /** The escrow in lines: parties, amount, status, each milestone and condition. */
