@@ -298,6 +298,11 @@ describe("escrow.open: argument rules (ESCROW_BAD_ARGS), refused with nothing ch
     ],
     ["the same shipment id twice (verbatim)", (s) => s.terms("a", 1, { shipment: [po(1), po(1)] }), true],
     ["amount 0", (s) => s.terms("a", 1, { amount: "0" }), true],
+    [
+      "a milestone worth 0 units (1 % of 99)",
+      (s) => s.terms("a", 1, { amount: "99", milestones: [milestone("m1", 100), milestone("m2", 9_900)] }),
+      true,
+    ],
     ["arbiter is the seller", (s) => s.terms("a", 1, { arbiter: SELLER }), true],
     ["buyer is the seller", (s) => s.terms("a", 1, { seller: BUYER }), false],
     ["arbiter is the buyer", (s) => s.terms("a", 1, { arbiter: BUYER }), false],
@@ -342,6 +347,17 @@ describe("escrow.open: argument rules (ESCROW_BAD_ARGS), refused with nothing ch
       }),
     );
     expect(s.held(BUYER)).toBe(20_000n);
+    // 1 % of 100 is 1 unit; the last milestone takes the remainder, however small its share.
+    s.ok(buyer, "escrow", "open", {
+      ...s.terms("small", 3),
+      amount: "100",
+      milestones: [
+        { name: "m1", shareBps: 100, conditions: [atBuyer] },
+        { name: "m2", shareBps: 9_899, conditions: [atBuyer] },
+        { name: "m3", shareBps: 1, conditions: [atBuyer] },
+      ],
+    });
+    expect(s.escrow("small").milestones.map((m) => m.amount)).toEqual(["1", "98", "1"]);
   });
 
   it("refuses an id in use (ESCROW_EXISTS), also once the first escrow is settled", () => {

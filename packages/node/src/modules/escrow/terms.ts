@@ -18,9 +18,17 @@ const bad = (message: string, field?: string) =>
 
 /** Checks what needs no state (admission runs it too). */
 export function checkTerms(args: OpenArgs): void {
-  if (parseAmount(args.amount) === 0n) throw bad("amount must be positive", "amount");
+  const total = parseAmount(args.amount);
+  if (total === 0n) throw bad("amount must be positive", "amount");
   const shares = args.milestones.reduce((sum, m) => sum + m.shareBps, 0);
   if (shares !== BPS) throw bad(`milestone shares add up to ${shares} bps, not ${BPS}`, "milestones");
+  // A milestone worth 0 units would leave the escrow open with nothing held (the last one takes
+  // the remainder: always at least 1).
+  args.milestones.forEach((m, i) => {
+    if ((total * BigInt(m.shareBps)) / BigInt(BPS) === 0n && i < args.milestones.length - 1) {
+      throw bad(`milestones[${i}]: ${m.shareBps} bps of ${total} is 0 units`, `milestones[${i}].shareBps`);
+    }
+  });
   const names = new Set(args.milestones.map((m) => m.name));
   if (names.size !== args.milestones.length) throw bad("milestone names must differ", "milestones");
   if (args.arbiter !== undefined && args.arbiter === args.seller) {
