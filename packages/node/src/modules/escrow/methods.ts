@@ -164,6 +164,12 @@ export const dispute = defineMethod({
     if (ctx.sender !== escrow.buyer && ctx.sender !== escrow.seller) {
       throw notAuthorized(`only the buyer or the seller may dispute escrow ${args.id}`, args.id);
     }
+    if (escrow.arbiter === null && !identityEnabled((key) => ctx.view.get(key))) {
+      throw notAuthorized(
+        `escrow ${args.id} has no arbiter and this chain no governance: nobody could decide a dispute`,
+        args.id,
+      );
+    }
     if (escrow.status === "disputed") {
       throw new EscrowError({
         code: "ESCROW_CLOSED",

@@ -10,6 +10,7 @@
  */
 import { WeftError } from "@weft/core";
 import type { BlockContext, Call } from "../../app/module.js";
+import { identityEnabled } from "../identity/state.js";
 import { tokenCalls } from "../token/calls.js";
 import { remaining, splitRelease, splitRemaining } from "./payout.js";
 import { HOLD_DISPOSITIONS, type TraceRecord, traceRecord } from "./records.js";
@@ -29,7 +30,16 @@ export function settleBlock(ctx: BlockContext): void {
   const store = new EscrowStore(ctx.state);
   // No escrow was ever opened: nothing watches anything.
   if (store.cursor() === undefined) return;
-  for (const [id, records] of touchedEscrows(ctx, store)) settleEscrow(ctx, store, id, records);
+  for (const [id, records] of touchedEscrows(ctx, store)) {
+    try {
+      settleEscrow(ctx, store, id, records);
+    } catch (e) {
+      // A module bug must not make every node reject the block (the chain would halt): the
+      // escrow's record is not written (payouts are all-or-nothing invokes) and the failure is
+      // on record as an event.
+      ctx.emit("SettlementFailed", { escrowId: id, code: e instanceof WeftError ? e.code : "APP_PANIC" });
+    }
+  }
   refundDue(ctx, store);
 }
 
@@ -287,7 +297,10 @@ function refundIfOpen(ctx: BlockContext, store: EscrowStore, id: string): void {
   const escrow = store.find(id);
   if (!escrow || FINAL.has(escrow.status)) return;
   const log: Log = (entry) => escrow.history.push({ height: ctx.height, time: ctx.time, ...entry });
-  if (escrow.status !== "open") {
+  // Frozen with nobody who could decide (no arbiter, no governance on an open chain): the
+  // deadline refunds it, or a seller's dispute could lock the buyer's funds for good.
+  const decidable = escrow.arbiter !== null || identityEnabled((key) => ctx.view.get(key));
+  if (escrow.status !== "open" && decidable) {
     log({ kind: "held", note: "deadline passed while frozen: the arbiter or governance decides" });
     store.put(escrow);
     return;

@@ -8,6 +8,7 @@ import {
   type StateView,
   type TxContext,
 } from "../../app/module.js";
+import { moduleAccount } from "../../app/module-account.js";
 import { AmountSchema, checkedAdd, parseAmount, positiveAmount, TokenError } from "./amount.js";
 import {
   type Asset,
@@ -197,6 +198,17 @@ function nftFacts(state: StateView, asset: string, tokenId: string): ResourceFac
 const notAuthorized = (message: string, holdId: string) =>
   new TokenError({ code: "TOKEN_NOT_AUTHORIZED", message, holdId });
 
+/**
+ * Hold id prefixes reserved for a module's own holds, so nobody can take an id first and block
+ * the module (an escrow's hold is always "escrow:<escrow id>").
+ */
+const RESERVED_HOLD_PREFIXES: readonly string[] = ["escrow"];
+
+function reservedHoldPrefix(holdId: string): string | undefined {
+  const prefix = holdId.slice(0, holdId.indexOf(":"));
+  return RESERVED_HOLD_PREFIXES.includes(prefix) ? prefix : undefined;
+}
+
 const hold = defineMethod({
   description:
     "Lock part of an account's balance under a hold id: it stays in the balance but cannot be transferred or burned until released or cancelled. " +
@@ -223,6 +235,13 @@ const hold = defineMethod({
     // module's invoke only the balance of an approver (never the signer's just for signing).
     if (ctx.via === "tx" ? owner !== ctx.sender : !actsFor(ctx, owner)) {
       throw notAuthorized("only the owner's own call may hold its balance", args.holdId);
+    }
+    const reservedFor = reservedHoldPrefix(args.holdId);
+    if (reservedFor !== undefined && ctx.sender !== moduleAccount(reservedFor)) {
+      throw notAuthorized(
+        `hold ids "${reservedFor}:…" are placed only by the ${reservedFor} module`,
+        args.holdId,
+      );
     }
     if (tokens.findHold(args.holdId)) {
       throw new TokenError({
