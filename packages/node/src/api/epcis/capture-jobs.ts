@@ -405,6 +405,8 @@ function exceptionFor(code: string): [string, number] {
   if (/DUPLICATE|ALREADY/.test(code)) return ["ResourceAlreadyExistsException", 409];
   if (code === "NODE_MEMPOOL_FULL" || code === "NODE_STOPPED") return ["ImplementationException", 503];
   if (/^(EPCIS_|TRACE_|ID_|APP_INVALID_ARGS|TX_TOO_LARGE)/.test(code)) return ["ValidationException", 400];
+  // EPCIS 2.0 reports a refusal by access control as SecurityException.
+  if (/^(POLICY_|IDENTITY_|AUTH_)/.test(code)) return ["SecurityException", 403];
   return ["ImplementationException", 500];
 }
 
