@@ -1,5 +1,5 @@
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { isAbsolute, join, relative } from "node:path";
 import {
   type EscrowHistoryEntry,
   type EscrowMilestone,
@@ -392,7 +392,8 @@ function saveProofs(ctx: CliContext, dir: string, view: EscrowView): string[] {
   const write = (name: string, bundle: unknown) => {
     const path = join(root, name);
     writeJson(path, bundle);
-    paths.push(path);
+    const shown = relative(ctx.io.cwd, path);
+    paths.push(shown.startsWith("..") || isAbsolute(shown) ? path : shown);
   };
   write(`escrow-${safe}.state.proof.json`, view.proof);
   for (const r of view.records) write(`${r.txHash}.proof.json`, r.proof);
