@@ -331,7 +331,10 @@ export class LocalNodeService implements NodeService {
         for (const w of waiters) w(status);
       }
     });
-    for (const e of write.blockEvents) this.emit({ type: "event", event: e.entry });
+    for (const e of write.blockEvents) {
+      this.metrics.blockEvents.inc({ module: e.entry.module, type: e.entry.type });
+      this.emit({ type: "event", event: e.entry });
+    }
   }
 
   private emit(event: NodeEvent): void {

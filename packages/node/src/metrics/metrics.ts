@@ -20,6 +20,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       labelNames: ["status"] as const,
       registers,
     }),
+    blockEvents: new Counter({
+      name: "weft_end_block_events_total",
+      help: "Events of modules' end-of-block logic (escrow releases, refunds and holds; proposal expiries), by module and type",
+      labelNames: ["module", "type"] as const,
+      registers,
+    }),
     txsRejected: new Counter({
       name: "weft_txs_rejected_total",
       help: "Transactions refused at admission, by error code",

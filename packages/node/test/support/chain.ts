@@ -34,6 +34,8 @@ export interface TestChain {
   app: Application;
   registry: ModuleRegistry;
   service: LocalNodeService;
+  /** The service's metrics (serve them with `createApiServer(..., { metrics })`). */
+  metrics: ReturnType<typeof createMetrics>;
   /** Builds, certifies and commits one block from the mempool, like the solo driver does. */
   produceBlock(now?: number): Promise<void>;
   tx(
@@ -91,11 +93,12 @@ export async function createTestChain(
       );
     }
     chain.app = new Application(genesis, registry, chain.store, new Mempool(defaultMempoolOptions));
+    chain.metrics = createMetrics({ defaultMetrics: false });
     chain.service = new LocalNodeService(
       genesis,
       chain.app,
       chain.store,
-      createMetrics({ defaultMetrics: false }),
+      chain.metrics,
       pino({ level: "silent" }),
       new SignatureVerifier(0),
     );

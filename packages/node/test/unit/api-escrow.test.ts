@@ -1,7 +1,6 @@
 import { addressOf, type KeyPair, signTx, verifyProof } from "@weft/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiServer } from "../../src/api/server.js";
-import { createMetrics } from "../../src/metrics/metrics.js";
 import { createTestChain, type TestChain } from "../support/chain.js";
 import { BUYER_GLN, eventDoc, SELLER_GLN, sscc } from "./support/escrow-docs.js";
 
@@ -78,7 +77,7 @@ describe("GET /v1/escrows/{id}", () => {
     const [outcome] = await chain.submit(receive);
     receivingTx = outcome?.hash ?? "";
     await chain.produceBlock();
-    app = await createApiServer(chain.service, {}, { metrics: createMetrics({ defaultMetrics: false }) });
+    app = await createApiServer(chain.service, {}, { metrics: chain.metrics });
   });
   afterAll(async () => {
     await app?.close();
@@ -101,6 +100,12 @@ describe("GET /v1/escrows/{id}", () => {
     expect(receiving?.eventId).toMatch(/^ni:\/\/\/sha-256;/);
     for (const r of body.records) expect(verifyProof(r.proof, chain.genesis).kind).toMatch(/^weft.proof.tx/);
     expect(body.records).toHaveLength(2);
+  });
+
+  it("counts the escrow's end-of-block events in /metrics", async () => {
+    const text = (await app.inject("/metrics")).body;
+    expect(text).toMatch(/weft_end_block_events_total\{module="escrow",type="Released"\} 1/);
+    expect(text).toMatch(/weft_end_block_events_total\{module="escrow",type="Settled"\} 1/);
   });
 
   it("answers 404 for an unknown escrow and 400 for a malformed id", async () => {
