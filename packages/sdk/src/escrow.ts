@@ -238,6 +238,16 @@ export const escrowCall = {
       deadline: blockTime(p.deadline, "deadline"),
     };
     args.milestones = milestones(p.milestones, args.deadline as number) as CanonicalValue[];
+    // As the module: a milestone worth 0 units (the last takes the remainder) would hold nothing.
+    const total = BigInt(args.amount as string);
+    (args.milestones as Args[]).forEach((m, i, all) => {
+      if (i < all.length - 1 && (total * BigInt(m.shareBps as number)) / BigInt(ESCROW_LIMITS.bps) === 0n) {
+        throw invalid(
+          `milestones[${i}].shareBps`,
+          `milestones[${i}]: ${m.shareBps} bps of ${total} is 0 units`,
+        );
+      }
+    });
     const penalties = penaltiesOf(p);
     if (penalties) args.penalties = penalties;
     if (p.quality !== undefined) {

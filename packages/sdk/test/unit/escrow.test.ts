@@ -270,6 +270,16 @@ describe("escrow calls", () => {
       [{ penalties: { latePerDayBps: 10_001 } }, "penalties.latePerDayBps"],
       [{ quality: { onAlarm: "penalty" } }, "penalties.excursionBps"],
       [{ arbiter: SELLER }, "arbiter"],
+      [
+        {
+          amount: 3n,
+          milestones: [
+            { name: "a", shareBps: 1000, conditions: [{ document: { type: "inv" } }] },
+            { name: "b", shareBps: 9000, conditions: [{ document: { type: "inv" } }] },
+          ],
+        },
+        "milestones[0].shareBps",
+      ],
       [{ incoterm: "dap" }, "incoterm"],
     ];
     for (const [extra, field] of cases) {
