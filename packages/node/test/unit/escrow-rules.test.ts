@@ -310,6 +310,32 @@ describe("escrow.open: argument rules (ESCROW_BAD_ARGS), refused with nothing ch
     ["deadline in the past", (s) => s.terms("a", 1, { deadline: s.now() - HOUR }), false],
     ["deadline too far", (s) => s.terms("a", 1, { deadline: s.now() + MAX_TERM_MS + 1 }), false],
     ["unknown asset", (s) => s.terms("a", 1, { asset: "XYZ" }), false],
+    // Terms that could never match a record: refused rather than refunded at the deadline.
+    ...(
+      [
+        ["a misspelt bizStep", { event: { bizStep: "recieving", bizLocation: BUYER_GLN } }],
+        ["a bizStep in the wrong case", { event: { bizStep: "Receiving" } }],
+        ["an unknown disposition", { event: { disposition: "urn:epcglobal:cbv:disp:broken" } }],
+        ["an EPCIS event type that does not exist", { event: { eventType: "ShippingEvent" } }],
+        [
+          "a GLN with a wrong check digit",
+          { event: { bizLocation: "https://id.gs1.org/414/9520002000018" } },
+        ],
+        ["a malformed SGLN", { event: { readPoint: "urn:epc:id:sgln:9520002.00001" } }],
+        ["an unknown document type", { document: { type: "invoice" } }],
+      ] as const
+    ).map(
+      ([rule, condition]): Case => [
+        rule,
+        (s) => s.terms("a", 1, { milestones: [{ name: "m", shareBps: 10_000, conditions: [condition] }] }),
+        true,
+      ],
+    ),
+    [
+      "an SSCC with a wrong check digit",
+      (s) => s.terms("a", 1, { shipment: ["https://id.gs1.org/00/095200010000000011"] }),
+      true,
+    ],
     ["an NFT asset", (s) => s.terms("a", 1, { asset: "ART", amount: "1" }), false],
   ];
 

@@ -15,7 +15,7 @@ import {
   OpenArgsSchema,
   ResolveArgsSchema,
 } from "./schema.js";
-import { type Escrow, EscrowStore, escrowKey, FINAL, type HistoryEntry } from "./state.js";
+import { type Escrow, EscrowStore, escrowKey, FINAL, type HistoryEntry, type RecordRef } from "./state.js";
 import { checkTerms, escrowFromTerms } from "./terms.js";
 
 export const ESCROW_ACCOUNT = moduleAccount("escrow");
@@ -47,6 +47,9 @@ function live(store: EscrowStore, id: string): Escrow {
   }
   return escrow;
 }
+
+/** The transaction itself as the record of a party's act (a governance decision: the deciding vote). */
+const txRef = (ctx: TxContext): RecordRef => ({ height: ctx.height, txHash: ctx.txHash });
 
 const log = (ctx: TxContext, escrow: Escrow, entry: Omit<HistoryEntry, "height" | "time">) =>
   escrow.history.push({ height: ctx.height, time: ctx.time, ...entry });
@@ -186,7 +189,7 @@ export const dispute = defineMethod({
     }
     escrow.status = "disputed";
     escrow.disputes += 1;
-    log(ctx, escrow, { kind: "disputed", by: ctx.sender, note: args.reason });
+    log(ctx, escrow, { kind: "disputed", by: ctx.sender, note: args.reason, record: txRef(ctx) });
     store.put(escrow);
     ctx.emit("Disputed", { escrowId: args.id, by: ctx.sender, reason: args.reason });
   },
@@ -227,11 +230,11 @@ export const resolve = defineMethod({
     const note = args.note ?? "";
     if (args.resume) {
       escrow.status = "open";
-      log(ctx, escrow, { kind: "resumed", by: ctx.sender, ...(note ? { note } : {}) });
+      log(ctx, escrow, { kind: "resumed", by: ctx.sender, record: txRef(ctx), ...(note ? { note } : {}) });
       ctx.emit("Resumed", { escrowId: args.id, by: ctx.sender });
     } else {
       const sellerBps = args.sellerBps as number;
-      escrow.pending = { kind: "resolve", sellerBps, by: ctx.sender };
+      escrow.pending = { kind: "resolve", sellerBps, by: ctx.sender, record: txRef(ctx) };
       ctx.emit("ResolveDecided", { escrowId: args.id, by: ctx.sender, sellerBps, note } as Record<
         string,
         CanonicalValue
@@ -252,7 +255,7 @@ export const cancel = defineMethod({
     const escrow = live(store, args.id);
     if (ctx.sender !== escrow.seller)
       throw notAuthorized(`only the seller may cancel escrow ${args.id}`, args.id);
-    escrow.pending = { kind: "cancel", by: ctx.sender };
+    escrow.pending = { kind: "cancel", by: ctx.sender, record: txRef(ctx) };
     store.put(escrow);
     ctx.emit("CancelRequested", { escrowId: args.id, by: ctx.sender });
   },

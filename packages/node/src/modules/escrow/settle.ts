@@ -98,8 +98,10 @@ function settleEscrow(ctx: BlockContext, store: EscrowStore, id: string, records
   const pending = escrow.pending;
   if (pending) {
     escrow.pending = null;
-    if (pending.kind === "resolve") decide(ctx, escrow, pending.sellerBps, pending.by, log);
-    else closeAll(ctx, escrow, "cancelled", pending.by, log);
+    // The decision's transaction is the record of the entry (and of a failed payout).
+    const decided: Log = (entry) => log({ ...entry, record: pending.record });
+    if (pending.kind === "resolve") decide(ctx, escrow, pending.sellerBps, pending.by, decided);
+    else closeAll(ctx, escrow, "cancelled", pending.by, decided);
   } else if (escrow.status === "open") {
     if (ctx.time > escrow.deadline) closeAll(ctx, escrow, "refunded", undefined, log);
     else releaseReady(ctx, escrow, log);

@@ -92,8 +92,8 @@ export interface HistoryEntry {
 
 /** A decision recorded by a transaction and carried out (funds moved) at the end of its block. */
 export type PendingAction =
-  | { kind: "resolve"; sellerBps: number; by: string }
-  | { kind: "cancel"; by: string };
+  | { kind: "resolve"; sellerBps: number; by: string; record: RecordRef }
+  | { kind: "cancel"; by: string; record: RecordRef };
 
 export interface Escrow {
   id: string;

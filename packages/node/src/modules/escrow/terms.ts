@@ -4,6 +4,12 @@
  * in its canonical spelling. Pure: the same arguments give the same escrow on every node.
  */
 import type { Static } from "@sinclair/typebox";
+import {
+  canonicalIdentifier,
+  classifyCbvValue,
+  looksLikeDigitalLink,
+  type VocabularyName,
+} from "@weft/epcis";
 import { parseAmount } from "../token/amount.js";
 import { idKey, vocabKey } from "../trace/facts.js";
 import { EscrowError } from "./errors.js";
@@ -49,13 +55,52 @@ export function checkTerms(args: OpenArgs): void {
   if (p.lateCapBps !== undefined && !p.latePerDayBps) {
     throw bad("penalties.lateCapBps needs penalties.latePerDayBps", "penalties.lateCapBps");
   }
+  args.shipment.forEach((id, i) => {
+    checkIdentifier(id, `shipment[${i}]`);
+  });
   const keys = args.shipment.map(idKey);
   if (new Set(keys).size !== keys.length) throw bad("shipment lists an identifier twice", "shipment");
 }
 
+const EVENT_TYPES = new Set([
+  "ObjectEvent",
+  "AggregationEvent",
+  "TransactionEvent",
+  "TransformationEvent",
+  "AssociationEvent",
+]);
+
+/** A CBV value (name, URN or Web URI) or a private vocabulary's full URI; a misspelt CBV name never matches. */
+function checkVocabulary(vocabulary: VocabularyName, value: string, at: string): void {
+  const r = classifyCbvValue(vocabulary, value);
+  if (!r.ok) throw bad(`${at}: ${r.reason}`, at);
+}
+
+/** A GS1 identifier (EPC URN or Digital Link) must be valid, check digit included: a typo would never match. */
+export function checkIdentifier(value: string, at: string): void {
+  if (!/^urn:epc:/i.test(value) && !looksLikeDigitalLink(value)) return;
+  try {
+    canonicalIdentifier(value);
+  } catch (e) {
+    throw bad(`${at}: ${(e as Error).message}`, at);
+  }
+}
+
 function checkCondition(c: ConditionArgs, at: string): void {
-  if ("event" in c && Object.keys(c.event).length === 0) {
-    throw bad(`${at}.event names no field: it would match any event`, at);
+  if ("event" in c) {
+    const e = c.event;
+    if (Object.keys(e).length === 0) throw bad(`${at}.event names no field: it would match any event`, at);
+    if (e.eventType !== undefined && !EVENT_TYPES.has(e.eventType)) {
+      throw bad(`${at}.event.eventType ${JSON.stringify(e.eventType)} is not an EPCIS 2.0 event type`, at);
+    }
+    if (e.bizStep !== undefined) checkVocabulary("bizStep", e.bizStep, `${at}.event.bizStep`);
+    if (e.disposition !== undefined) checkVocabulary("disposition", e.disposition, `${at}.event.disposition`);
+    if (e.bizLocation !== undefined) checkIdentifier(e.bizLocation, `${at}.event.bizLocation`);
+    if (e.readPoint !== undefined) checkIdentifier(e.readPoint, `${at}.event.readPoint`);
+  }
+  if ("document" in c) {
+    checkVocabulary("bizTransactionType", c.document.type, `${at}.document.type`);
+    if (c.document.id !== undefined) checkIdentifier(c.document.id, `${at}.document.id`);
   }
   if ("attestations" in c) {
     const { k, from } = c.attestations;

@@ -2,28 +2,21 @@
  * Token calls for other modules, to run through `ctx.invoke` (all or nothing, each call judged
  * by the identity policies against the approvers passed), and read-only lookups over `ctx.view`.
  *
- * How an escrow module uses holds (the buyer's funds stay in the buyer's balance, locked):
+ * How the escrow module uses holds (the buyer's funds stay in the buyer's balance, locked):
  *
  * - `escrow.open` (a transaction signed by the buyer) invokes
- *   `placeHold({ asset, amount, holdId: "escrow:<id>", owner: buyer, controller: ESCROW_ACCOUNT,
- *   beneficiary: seller, expiresAt })` with approvers `[buyer]`. Invoked calls run with
- *   `via: "governance"`, so `owner` may name the buyer because the buyer is among the approvers;
- *   the hold records `via` and `approvers`. Naming a `controller` takes release and early cancel
- *   away from the owner: the buyer cannot pull the funds back while the escrow is open.
- * - Settling (delivery confirmed, or an arbiter's decision) invokes
- *   `releaseHold({ holdId, to: seller })` — or `to: buyer` for a refund, or a partial `amount` to each —
- *   with approvers `[ESCROW_ACCOUNT]`: only the controller may release to anyone.
- * - After `expiresAt` anyone may `cancelHold`, returning the funds to the buyer, so funds are
- *   never stuck if the escrow module never settles.
+ *   `placeHold({ asset, amount, holdId: "escrow:<id>", owner: buyer, controller: ESCROW_ACCOUNT })`
+ *   with approvers `[buyer]`. Invoked calls run with `via: "governance"`, so `owner` may name the
+ *   buyer because the buyer is among the approvers. Naming a `controller` takes release and early
+ *   cancel away from the owner: the buyer cannot pull the funds back while the escrow is open.
+ *   No beneficiary (the seller could otherwise release to the buyer behind the escrow's back) and
+ *   no expiry: the escrow module itself refunds at its deadline.
+ * - Settling, at the end of a block (`BlockContext.invoke`, `via: "block"`, as the escrow's
+ *   account), invokes `releaseHold({ holdId, to: seller, amount })` and, for a penalty or a
+ *   decision's split, `releaseHold({ holdId, to: buyer, amount })`; a refund is `cancelHold`.
  *
- * Hold ids are free once a hold is released or cancelled: use ids unique for the module's life
- * ("escrow:<id>"). Under `via: "governance"` the owner must be among the approvers even when it
- * defaults to the signer.
- *
- * `ESCROW_ACCOUNT` is an address only the escrow module speaks for: an address no key can sign
- * for (derived from the module name), passed solely as an approver of its own invokes. Policies
- * on `token.releaseHold`/`token.cancelHold` judge those approvers, so a permissioned chain must
- * let that account act (e.g. a policy for the escrow's token calls) — to settle in the escrow issue.
+ * Hold ids `escrow:…` are reserved: only the escrow module's account may place them.
+ * `ESCROW_ACCOUNT` (`moduleAccount("escrow")`) is an address no key can sign for.
  */
 import type { Call, StateView } from "../../app/module.js";
 import type { Asset, Hold, Nft } from "./state.js";
