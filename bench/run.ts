@@ -5,6 +5,7 @@ import { benchStateTree } from "../packages/core/bench/state-tree.js";
 import { benchAuthorization } from "../packages/node/bench/authorization.js";
 import { benchBftThroughput } from "../packages/node/bench/bft-throughput.js";
 import { verificationsPerSecond } from "../packages/node/bench/crypto-limit.js";
+import { benchEscrow, printEscrow } from "../packages/node/bench/escrow.js";
 import { benchProofBundles } from "../packages/node/bench/proof-bundle.js";
 import { benchThroughput } from "../packages/node/bench/throughput.js";
 import { benchGenealogy } from "../packages/node/bench/trace-genealogy.js";
@@ -22,6 +23,8 @@ const traceLedgerEvents = Number(process.env.WEFT_BENCH_TRACE_EVENTS ?? 1_000_00
 const seconds = Number(process.env.WEFT_BENCH_SECONDS ?? 10);
 const [authOrgs, authMembers] = (process.env.WEFT_BENCH_AUTH_REGISTRY ?? "50x200").split("x").map(Number);
 const authBlockTxs = Number(process.env.WEFT_BENCH_AUTH_TXS ?? 2000);
+const openEscrows = Number(process.env.WEFT_BENCH_ESCROWS ?? 10_000);
+const escrowTxs = Number(process.env.WEFT_BENCH_ESCROW_TXS ?? 5000);
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
 console.log(
@@ -121,6 +124,8 @@ for (const b of auth.blocks) {
     `${b.label.padEnd(46)} | ${`${b.ms.toFixed(1)} ms`.padStart(12)} | ${`+${b.overheadPct.toFixed(0)} %, ${perTxUs.toFixed(1)} µs/tx`.padEnd(19)} | ${fmt(sigMs)} ms (overhead = ${((perTxUs / edUs) * 100).toFixed(0)} % of a verification)`,
   );
 }
+
+printEscrow(await benchEscrow(openEscrows, escrowTxs), ed);
 
 console.log("\n## Proof bundles");
 const pb = benchProofBundles();
