@@ -227,4 +227,42 @@ describe("escrow", () => {
     const bad = s.block([s.tx(carrier, "escrow", "attest", { id: "ms", claim: "inspected" })]);
     expect(bad.receipts[0]?.error?.code).toBe("ESCROW_CLOSED");
   });
+
+  it("files many escrows sharing a deadline in small pages and refunds them in one block", () => {
+    const s = setup();
+    // T0 is 20 s into a minute: both deadlines below fall in one minute.
+    const deadline = T0 + 2 * DAY;
+    const minute = Math.floor(deadline / 60_000);
+    const opens = (from: number, n: number, at = deadline) =>
+      Array.from({ length: n }, (_, i) =>
+        s.tx(buyer, "escrow", "open", dap(`bulk-${from + i}`, 100 + from + i, at, { amount: "1000" })),
+      );
+    const first = s.block(opens(0, 100));
+    expect(first.receipts.every((r) => r.status === "ok")).toBe(true);
+    // Each open appends to the minute's last page: no rewrite of the whole minute.
+    const second = s.block([
+      ...opens(100, 99),
+      s.tx(buyer, "escrow", "open", dap("later", 999, deadline + 20_000, { amount: "1000" })),
+    ]);
+    expect(second.receipts.every((r) => r.status === "ok")).toBe(true);
+    expect(s.chain.get(`escrow/due/${minute}`)).toEqual({ pages: 4, next: deadline });
+    expect((s.chain.get(`escrow/due/${minute}/3`) as unknown[]).length).toBe(200 - 3 * 64);
+    const one = s.block([s.tx(buyer, "escrow", "open", dap("one-more", 1000, deadline, { amount: "1000" }))]);
+    expect(one.changedKeys.filter((k) => k.startsWith("escrow/due/"))).toEqual([
+      `escrow/due/${minute}`,
+      `escrow/due/${minute}/3`,
+    ]);
+    // Before the deadline nothing is read beyond the minute's summary; after it, all refunds at once.
+    s.block([], deadline - s.now());
+    expect(s.escrow("bulk-0").status).toBe("open");
+    const refunded = s.block([], 1);
+    expect(refunded.blockEvents.filter((e) => e.type === "Refunded")).toHaveLength(200);
+    expect(s.escrow("one-more").status).toBe("refunded");
+    expect(s.escrow("later").status).toBe("open");
+    expect(s.chain.get(`escrow/due/${minute}`)).toEqual({ pages: 1, next: deadline + 20_000 });
+    s.block([], 20_000);
+    expect(s.escrow("later").status).toBe("refunded");
+    expect(s.chain.get(`escrow/due/${minute}`)).toBeUndefined();
+    expect(s.held(BUYER)).toBe("0");
+  });
 });

@@ -17,6 +17,8 @@ import { HOLD_DISPOSITIONS, type TraceRecord, traceRecord } from "./records.js";
 import {
   type Condition,
   DUE_BUCKET_MS,
+  DUE_PAGE_SIZE,
+  type DueEntry,
   type Escrow,
   EscrowStore,
   FINAL,
@@ -276,21 +278,41 @@ function pay(ctx: BlockContext, escrow: Escrow, calls: Call[], log: Log): boolea
   }
 }
 
-/** Refunds escrows whose deadline passed: the minute buckets from the cursor to now, each read once. */
+/**
+ * Refunds escrows whose deadline passed: the minutes from the cursor to now, each one key read
+ * when nothing in it is due yet; a minute's pages are read only once one of its deadlines passed.
+ */
 function refundDue(ctx: BlockContext, store: EscrowStore): void {
   const cursor = store.cursor() as number;
   const now = Math.floor(ctx.time / DUE_BUCKET_MS);
   let done = cursor;
-  for (let bucket = cursor + 1; bucket <= now; bucket++) {
-    const list = store.dueList(bucket);
-    let n = 0;
-    while (n < list.length && (list[n] as [number, string])[0] < ctx.time) {
-      refundIfOpen(ctx, store, (list[n] as [number, string])[1]);
-      n++;
+  for (let minute = cursor + 1; minute <= now; minute++) {
+    const meta = store.dueMinute(minute);
+    // Every deadline of an earlier minute is before the block time: that minute empties now.
+    if (minute < now) done = minute;
+    if (meta === undefined || meta.next >= ctx.time) continue;
+    const left: DueEntry[] = [];
+    for (let page = 0; page < meta.pages; page++) {
+      const entries = store.duePage(minute, page);
+      for (const entry of entries) {
+        if (entry[0] < ctx.time) refundIfOpen(ctx, store, entry[1]);
+        else left.push(entry);
+      }
+      store.setDuePage(minute, page, []);
     }
-    if (n > 0) store.setDueList(bucket, list.slice(n));
-    // Every deadline of an earlier minute is before the block time: that bucket is empty now.
-    if (bucket < now) done = bucket;
+    // What is not due yet (same minute, later deadline) is filed again, compactly.
+    for (let page = 0; page * DUE_PAGE_SIZE < left.length; page++) {
+      store.setDuePage(minute, page, left.slice(page * DUE_PAGE_SIZE, (page + 1) * DUE_PAGE_SIZE));
+    }
+    store.setDueMinute(
+      minute,
+      left.length === 0
+        ? undefined
+        : {
+            pages: Math.ceil(left.length / DUE_PAGE_SIZE),
+            next: left.reduce((min, e) => Math.min(min, e[0]), Number.MAX_SAFE_INTEGER),
+          },
+    );
   }
   if (done !== cursor) store.setCursor(done);
 }

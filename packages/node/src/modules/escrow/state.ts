@@ -5,8 +5,11 @@
  * wait/<sha256(key)>   ids of the open escrows watching a shipment key (an EPC or business
  *                      transaction id, canonical): end-of-block evaluation looks up only the keys
  *                      the block's EPCIS events name, never every open escrow
- * due/<bucket>         [deadline, id] pairs of escrows whose deadline falls in that minute, sorted
- * due-cursor           the last minute bucket whose deadlines are all processed
+ * due/<minute>         {pages, next}: how many pages of deadlines fall in that minute, and the
+ *                      earliest deadline among them (a block before it reads nothing more)
+ * due/<minute>/<page>  [deadline, id] pairs, appended in opening order, at most DUE_PAGE_SIZE:
+ *                      opening an escrow writes one small page, however many share the minute
+ * due-cursor           the last minute whose deadlines are all processed
  * att/<id>/<claim>     who attested a claim, in order
  */
 import { type CanonicalValue, sha256Hex } from "@weft/core";
@@ -133,7 +136,16 @@ export const DUE_BUCKET_MS = 60_000;
 
 export const escrowKey = (id: string) => `escrow/${id}`;
 export const waitKey = (shipmentKey: string) => `wait/${sha256Hex(shipmentKey)}`;
-export const dueKey = (bucket: number) => `due/${bucket}`;
+export const dueKey = (minute: number) => `due/${minute}`;
+export const duePageKey = (minute: number, page: number) => `due/${minute}/${page}`;
+export const DUE_PAGE_SIZE = 64;
+
+/** A minute's deadlines: page count and the earliest deadline still filed. */
+export interface DueMinute {
+  pages: number;
+  next: number;
+}
+export type DueEntry = [deadline: number, id: string];
 export const attestKey = (id: string, claim: string) => `att/${id}/${claim}`;
 export const DUE_CURSOR = "due-cursor";
 
@@ -180,23 +192,34 @@ export class EscrowStore {
     }
   }
 
-  /** Files the escrow under its deadline's minute; starts the cursor with the first escrow. */
+  /** Files the escrow under its deadline's minute (one page written); starts the cursor with the first escrow. */
   schedule(escrow: Escrow, now: number): void {
-    const bucket = Math.floor(escrow.deadline / DUE_BUCKET_MS);
-    const list = this.dueList(bucket);
-    list.push([escrow.deadline, escrow.id]);
-    list.sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
-    this.state.set(dueKey(bucket), list);
+    const minute = Math.floor(escrow.deadline / DUE_BUCKET_MS);
+    const meta = this.dueMinute(minute) ?? { pages: 0, next: escrow.deadline };
+    const last = meta.pages > 0 ? this.duePage(minute, meta.pages - 1) : [];
+    const page = last.length < DUE_PAGE_SIZE && meta.pages > 0 ? meta.pages - 1 : meta.pages;
+    const entries = page === meta.pages ? [] : last;
+    this.state.set(duePageKey(minute, page), [...entries, [escrow.deadline, escrow.id]]);
+    this.setDueMinute(minute, { pages: page + 1, next: Math.min(meta.next, escrow.deadline) });
     if (this.cursor() === undefined) this.state.set(DUE_CURSOR, Math.floor(now / DUE_BUCKET_MS) - 1);
   }
 
-  dueList(bucket: number): [number, string][] {
-    return (this.state.get(dueKey(bucket)) as [number, string][] | undefined) ?? [];
+  dueMinute(minute: number): DueMinute | undefined {
+    return this.state.get(dueKey(minute)) as DueMinute | undefined;
   }
 
-  setDueList(bucket: number, list: [number, string][]): void {
-    if (list.length === 0) this.state.delete(dueKey(bucket));
-    else this.state.set(dueKey(bucket), list);
+  setDueMinute(minute: number, meta: DueMinute | undefined): void {
+    if (meta === undefined) this.state.delete(dueKey(minute));
+    else this.state.set(dueKey(minute), meta as unknown as CanonicalValue);
+  }
+
+  duePage(minute: number, page: number): DueEntry[] {
+    return (this.state.get(duePageKey(minute, page)) as DueEntry[] | undefined) ?? [];
+  }
+
+  setDuePage(minute: number, page: number, entries: DueEntry[]): void {
+    if (entries.length === 0) this.state.delete(duePageKey(minute, page));
+    else this.state.set(duePageKey(minute, page), entries);
   }
 
   cursor(): number | undefined {
