@@ -77,6 +77,8 @@ export interface CreateAssetParams {
   maxSupply?: bigint | string;
   /** Default "fungible"; an "nft" asset has 0 decimals and counts tokens. */
   kind?: "fungible" | "nft";
+  /** Who may burn: "holders" (default, each its own), "issuer" (only the issuer, its own), "none". */
+  burn?: "holders" | "issuer" | "none";
 }
 
 export interface HoldParams {
@@ -145,7 +147,12 @@ export const tokenCall = {
     const args: TxCall["args"] = { asset: p.asset, name: p.name, decimals: p.decimals };
     if (p.maxSupply !== undefined) args.maxSupply = toAmount(p.maxSupply, "maxSupply");
     if (p.kind !== undefined) args.kind = p.kind;
+    if (p.burn !== undefined) args.burn = p.burn;
     return { module: "token", method: "createAsset", args };
+  },
+  /** Closes minting for good (issuer only): the supply is final. */
+  closeMint(p: { asset: string }): TxCall {
+    return { module: "token", method: "closeMint", args: { asset: p.asset } };
   },
   mint(p: MintParams): TxCall {
     return {
@@ -216,6 +223,8 @@ export const tokenTx = {
     buildTx({ ...env, ...tokenCall.createAsset(p) }),
   mint: (env: TxEnvelope, p: MintParams): SignedTx => buildTx({ ...env, ...tokenCall.mint(p) }),
   burn: (env: TxEnvelope, p: BurnParams): SignedTx => buildTx({ ...env, ...tokenCall.burn(p) }),
+  closeMint: (env: TxEnvelope, p: { asset: string }): SignedTx =>
+    buildTx({ ...env, ...tokenCall.closeMint(p) }),
   transfer: (env: TxEnvelope, p: TransferParams): SignedTx => buildTx({ ...env, ...tokenCall.transfer(p) }),
   hold: (env: TxEnvelope, p: HoldParams): SignedTx => buildTx({ ...env, ...tokenCall.hold(p) }),
   releaseHold: (env: TxEnvelope, p: ReleaseHoldParams): SignedTx =>

@@ -23,6 +23,7 @@ export const defaultPolicies: Readonly<Record<string, Policy>> = {
   "token.createAsset": { anyOf: [{ role: "admin" }, { role: "operator" }] },
   "token.mint": { owner: true },
   "token.mintNft": { owner: true },
+  "token.closeMint": { owner: true },
   "token.*": { member: true },
   "trace.capture": {
     anyOf: [

@@ -57,6 +57,41 @@ function issuerFacts(state: StateView, asset: string): ResourceFacts {
   return { owners: found ? [found.issuer] : [] };
 }
 
+const BurnPolicySchema = Type.Union([Type.Literal("holders"), Type.Literal("issuer"), Type.Literal("none")], {
+  description:
+    'Who may burn units (or NFTs): "holders" (default: each its own), "issuer" (only the issuer, its own), "none"',
+});
+
+/** The issuer alone mints, and only until it closes minting. */
+function checkMint(asset: Asset, sender: string): void {
+  if (asset.issuer !== sender) {
+    throw new TokenError({
+      code: "TOKEN_NOT_ISSUER",
+      message: `only the issuer of ${asset.id} may mint`,
+      asset: asset.id,
+    });
+  }
+  if (asset.mintClosed) {
+    throw new TokenError({
+      code: "TOKEN_MINT_CLOSED",
+      message: `minting of ${asset.id} is closed: its supply is final`,
+      asset: asset.id,
+    });
+  }
+}
+
+/** The asset's burn policy lets `sender` destroy what it holds. */
+function checkBurn(asset: Asset, sender: string): void {
+  const policy = asset.burn ?? "holders";
+  if (policy === "holders" || (policy === "issuer" && sender === asset.issuer)) return;
+  throw new TokenError({
+    code: "TOKEN_BURN_NOT_ALLOWED",
+    message:
+      policy === "none" ? `${asset.id} cannot be burned` : `only the issuer of ${asset.id} may burn it`,
+    asset: asset.id,
+  });
+}
+
 const createAsset = defineMethod({
   description: "Create an asset; the signer becomes its issuer (the only account that may mint).",
   args: Type.Object(
@@ -66,6 +101,7 @@ const createAsset = defineMethod({
       decimals: Type.Integer({ minimum: 0, maximum: 36 }),
       maxSupply: Type.Optional(AmountSchema),
       kind: Type.Optional(Type.Union([Type.Literal("fungible"), Type.Literal("nft")])),
+      burn: Type.Optional(BurnPolicySchema),
     },
     strict,
   ),
@@ -95,8 +131,9 @@ const createAsset = defineMethod({
       issuer: ctx.sender,
       supply: "0",
       maxSupply,
-      // Fungible assets keep the shape they had before NFTs (no kind field).
+      // Fungible assets keep the shape they had before NFTs (no kind field); likewise burn.
       ...(kind === "nft" ? { kind } : {}),
+      ...(args.burn !== undefined && args.burn !== "holders" ? { burn: args.burn } : {}),
     });
     ctx.emit("AssetCreated", {
       asset: args.asset,
@@ -115,13 +152,7 @@ const mint = defineMethod({
   execute(ctx, args) {
     const tokens = new TokenStore(ctx.state);
     const asset = tokens.assetOfKind(args.asset, "fungible");
-    if (asset.issuer !== ctx.sender) {
-      throw new TokenError({
-        code: "TOKEN_NOT_ISSUER",
-        message: `only the issuer of ${asset.id} may mint`,
-        asset: asset.id,
-      });
-    }
+    checkMint(asset, ctx.sender);
     const amount = positiveAmount(args.amount);
     const supply = checkedAdd(BigInt(asset.supply), amount, "supply");
     if (asset.maxSupply !== null && supply > BigInt(asset.maxSupply)) {
@@ -143,6 +174,7 @@ const burn = defineMethod({
   execute(ctx, args) {
     const tokens = new TokenStore(ctx.state);
     const asset = tokens.assetOfKind(args.asset, "fungible");
+    checkBurn(asset, ctx.sender);
     const amount = positiveAmount(args.amount);
     const balance = tokens.balance(asset.id, ctx.sender);
     const available = balance - tokens.held(asset.id, ctx.sender);
@@ -371,13 +403,7 @@ const mintNft = defineMethod({
   execute(ctx, args) {
     const tokens = new TokenStore(ctx.state);
     const asset = tokens.assetOfKind(args.asset, "nft");
-    if (asset.issuer !== ctx.sender) {
-      throw new TokenError({
-        code: "TOKEN_NOT_ISSUER",
-        message: `only the issuer of ${asset.id} may mint`,
-        asset: asset.id,
-      });
-    }
+    checkMint(asset, ctx.sender);
     if (tokens.findNft(asset.id, args.tokenId)) {
       throw new TokenError({
         code: "TOKEN_NFT_EXISTS",
@@ -442,9 +468,23 @@ const burnNft = defineMethod({
     const nft = ownedNft(ctx, args.asset, args.tokenId);
     const tokens = new TokenStore(ctx.state);
     const asset = tokens.asset(args.asset);
+    checkBurn(asset, ctx.sender);
     tokens.deleteNft(nft.asset, nft.tokenId);
     tokens.putAsset({ ...asset, supply: (BigInt(asset.supply) - 1n).toString() });
     ctx.emit("NftBurned", { asset: nft.asset, tokenId: nft.tokenId, from: nft.owner });
+  },
+});
+
+const closeMint = defineMethod({
+  description: "Close minting for good: the asset's supply is final. Issuer only.",
+  args: Type.Object({ asset: AssetId }, strict),
+  resource: (state, args) => issuerFacts(state, args.asset),
+  execute(ctx, args) {
+    const tokens = new TokenStore(ctx.state);
+    const asset = tokens.asset(args.asset);
+    checkMint(asset, ctx.sender);
+    tokens.putAsset({ ...asset, mintClosed: true });
+    ctx.emit("MintClosed", { asset: asset.id, supply: asset.supply });
   },
 });
 
@@ -458,6 +498,8 @@ const TokenGenesis = Type.Object(
           decimals: Type.Integer({ minimum: 0, maximum: 36 }),
           issuer: AddressSchema,
           maxSupply: Type.Optional(AmountSchema),
+          burn: Type.Optional(BurnPolicySchema),
+          mintClosed: Type.Optional(Type.Literal(true)),
         },
         strict,
       ),
@@ -474,6 +516,7 @@ export const tokenModule: Module = {
   methods: {
     createAsset,
     mint,
+    closeMint,
     burn,
     transfer,
     hold,
@@ -522,7 +565,13 @@ export const tokenModule: Module = {
     for (const a of state.assets as (Omit<Asset, "supply" | "maxSupply"> & { maxSupply?: string })[]) {
       if (tokens.findAsset(a.id))
         throw new TokenError({ code: "TOKEN_ASSET_EXISTS", message: `genesis lists ${a.id} twice` });
-      tokens.putAsset({ ...a, supply: "0", maxSupply: a.maxSupply ?? null });
+      const { burn, ...rest } = a;
+      tokens.putAsset({
+        ...rest,
+        ...(burn !== undefined && burn !== "holders" ? { burn } : {}),
+        supply: "0",
+        maxSupply: a.maxSupply ?? null,
+      });
     }
     for (const b of state.balances) {
       const asset = tokens.asset(b.asset);

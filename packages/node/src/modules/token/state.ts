@@ -3,6 +3,7 @@ import type { CallVia, ModuleState } from "../../app/module.js";
 import { parseAmount, TokenError } from "./amount.js";
 
 export type AssetKind = "fungible" | "nft";
+export type BurnPolicy = "holders" | "issuer" | "none";
 
 export interface Asset {
   id: string;
@@ -15,6 +16,13 @@ export interface Asset {
   maxSupply: string | null;
   /** Absent on fungible assets (the shape assets had before NFTs), "nft" otherwise. */
   kind?: AssetKind;
+  /**
+   * Who may burn: "holders" (absent; each holder its own units), "issuer" (only the issuer, its
+   * own units: a redeemable claim), or "none" (supply only grows).
+   */
+  burn?: BurnPolicy;
+  /** Set by `token.closeMint`: the supply is final; nobody mints again. */
+  mintClosed?: true;
 }
 
 /** A locked part of an owner's balance: counted in the balance, not spendable until released. */
