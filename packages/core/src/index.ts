@@ -1,3 +1,4 @@
+export * from "./api/escrow.js";
 export * from "./api/wire.js";
 export * from "./block/commit.js";
 export * from "./block/genesis.js";

@@ -1,7 +1,10 @@
 import {
   ADDRESS_PATTERN,
   type CanonicalValue,
+  type EscrowCondition as CoreEscrowCondition,
   canonicalString,
+  type EscrowRecord,
+  type EscrowRecordRef,
   type Genesis,
   ProofError,
   type SignedTx,
@@ -499,99 +502,19 @@ function invalid(field: string, message: string): SdkError {
 // ---------------------------------------------------------------------------------------------
 // The stored escrow (`escrow/escrow/<id>`) and GET /v1/escrows/{id}.
 
-export type EscrowStatus = "open" | "held" | "disputed" | "settled" | "refunded" | "resolved" | "cancelled";
-/** `resolved`: closed by an arbiter's or governance's split of what was still held. */
-export type EscrowMilestoneStatus = "pending" | "released" | "refunded" | "resolved";
-
-/** Where a ledger record sits: its transaction (proof: GET /v1/proofs/tx/{txHash}) and log entry. */
-export interface EscrowRecordRef {
-  height: number;
-  txHash: string;
-  /** The log entry of the record's chain event (absent for an attestation). */
-  logIndex?: number;
-  /** The EPCIS event's CBV 2.0 hash, for a trace record. */
-  eventId?: string;
-}
-
-export interface EscrowSatisfaction extends EscrowRecordRef {
-  /** For an attestation condition: the accounts whose attestations counted. */
-  attesters?: string[];
-}
-
+export type {
+  EscrowHistoryEntry,
+  EscrowHistoryKind,
+  EscrowMilestone,
+  EscrowMilestoneStatus,
+  EscrowPendingAction,
+  EscrowRecord,
+  EscrowRecordRef,
+  EscrowSatisfaction,
+  EscrowStatus,
+} from "@weft/core";
 /** A condition as stored: identifiers and CBV values in their canonical spelling. */
-export type StoredEscrowCondition =
-  | { event: EscrowEventCondition }
-  | { document: { type: string; id?: string } }
-  | { attestations: { claim: string; k: number; from: string[] } };
-
-export interface EscrowMilestone {
-  name: string;
-  shareBps: number;
-  /** Its part of the amount (the last milestone takes the rounding remainder). */
-  amount: string;
-  dueBy: number | null;
-  conditions: StoredEscrowCondition[];
-  /** Per condition: the record that met it, or null. */
-  satisfied: (EscrowSatisfaction | null)[];
-  status: EscrowMilestoneStatus;
-  closedAt?: number;
-  toSeller?: string;
-  toBuyer?: string;
-  penaltyBps?: number;
-}
-
-export type EscrowHistoryKind =
-  | "opened"
-  | "condition"
-  | "released"
-  | "held"
-  | "excursion"
-  | "disputed"
-  | "resolved"
-  | "resumed"
-  | "refunded"
-  | "cancelled"
-  | "failed";
-
-export interface EscrowHistoryEntry {
-  height: number;
-  time: number;
-  kind: EscrowHistoryKind;
-  milestone?: string;
-  condition?: number;
-  record?: EscrowRecordRef;
-  by?: string;
-  toSeller?: string;
-  toBuyer?: string;
-  note?: string;
-}
-
-export interface EscrowRecord {
-  id: string;
-  buyer: string;
-  seller: string;
-  asset: string;
-  amount: string;
-  /** The token hold with the funds (`token/hold/<holdId>`): `escrow:<id>`. */
-  holdId: string;
-  /** Canonical shipment keys the escrow watches. */
-  shipment: string[];
-  milestones: EscrowMilestone[];
-  deadline: number;
-  penalties: { latePerDayBps: number; lateCapBps: number; excursionBps: number };
-  onAlarm: "hold" | "penalty";
-  arbiter: string | null;
-  incoterm: string | null;
-  status: EscrowStatus;
-  openedAt: number;
-  openTx: string;
-  /** The first sensor alarm on the shipment when alarms cost a penalty. */
-  excursion: EscrowRecordRef | null;
-  disputes: number;
-  /** A decision recorded by a transaction, carried out at the end of its block. */
-  pending: { kind: "resolve"; sellerBps: number; by: string } | { kind: "cancel"; by: string } | null;
-  history: EscrowHistoryEntry[];
-}
+export type StoredEscrowCondition = CoreEscrowCondition;
 
 /** A record the escrow names, with the proof bundle of its transaction. */
 export interface EscrowProvenRecord extends EscrowRecordRef {

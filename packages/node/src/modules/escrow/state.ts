@@ -12,116 +12,22 @@
  * due-cursor           the last minute whose deadlines are all processed
  * att/<id>/<claim>     who attested a claim, in order
  */
-import { type CanonicalValue, sha256Hex } from "@weft/core";
+import { type CanonicalValue, type EscrowRecord as Escrow, type EscrowStatus, sha256Hex } from "@weft/core";
 import type { ModuleState } from "../../app/module.js";
 import { EscrowError } from "./errors.js";
 
-export type EscrowStatus = "open" | "held" | "disputed" | "settled" | "refunded" | "resolved" | "cancelled";
-/** "resolved": closed by an arbiter's or governance's split of what was still held. */
-export type MilestoneStatus = "pending" | "released" | "refunded" | "resolved";
-
-/** A condition as stored: every value in its canonical spelling, so matching is string equality. */
-export type Condition =
-  | {
-      event: {
-        eventType?: string;
-        action?: string;
-        bizStep?: string;
-        disposition?: string;
-        bizLocation?: string;
-        readPoint?: string;
-      };
-    }
-  | { document: { type: string; id?: string } }
-  | { attestations: { claim: string; k: number; from: string[] } };
-
-/** Where a ledger record sits: the transaction (its proof: GET /v1/proofs/tx/{txHash}) and log entry. */
-export interface RecordRef {
-  height: number;
-  txHash: string;
-  /** The log entry of the record's chain event (absent for an attestation). */
-  logIndex?: number;
-  /** The EPCIS event's CBV 2.0 hash, for a trace record. */
-  eventId?: string;
-}
-
-export interface Satisfaction extends RecordRef {
-  /** For an attestation condition: the accounts whose attestations counted. */
-  attesters?: string[];
-}
-
-export interface Milestone {
-  name: string;
-  shareBps: number;
-  /** Its part of the escrowed amount (the last milestone takes the rounding remainder). */
-  amount: string;
-  dueBy: number | null;
-  conditions: Condition[];
-  satisfied: (Satisfaction | null)[];
-  status: MilestoneStatus;
-  /** Height it was released or refunded at. */
-  closedAt?: number;
-  toSeller?: string;
-  toBuyer?: string;
-  penaltyBps?: number;
-}
-
-export type HistoryKind =
-  | "opened"
-  | "condition"
-  | "released"
-  | "held"
-  | "excursion"
-  | "disputed"
-  | "resolved"
-  | "resumed"
-  | "refunded"
-  | "cancelled"
-  | "failed";
-
-export interface HistoryEntry {
-  height: number;
-  time: number;
-  kind: HistoryKind;
-  milestone?: string;
-  /** Index of the condition within its milestone. */
-  condition?: number;
-  record?: RecordRef;
-  by?: string;
-  toSeller?: string;
-  toBuyer?: string;
-  note?: string;
-}
-
-/** A decision recorded by a transaction and carried out (funds moved) at the end of its block. */
-export type PendingAction =
-  | { kind: "resolve"; sellerBps: number; by: string; record: RecordRef }
-  | { kind: "cancel"; by: string; record: RecordRef };
-
-export interface Escrow {
-  id: string;
-  buyer: string;
-  seller: string;
-  asset: string;
-  amount: string;
-  holdId: string;
-  /** Canonical shipment keys the escrow watches. */
-  shipment: string[];
-  milestones: Milestone[];
-  deadline: number;
-  penalties: { latePerDayBps: number; lateCapBps: number; excursionBps: number };
-  onAlarm: "hold" | "penalty";
-  arbiter: string | null;
-  incoterm: string | null;
-  status: EscrowStatus;
-  openedAt: number;
-  openTx: string;
-  /** The first sensor alarm on the shipment when alarms cost a penalty. */
-  excursion: RecordRef | null;
-  disputes: number;
-  pending: PendingAction | null;
-  history: HistoryEntry[];
-}
+export type {
+  EscrowCondition as Condition,
+  EscrowHistoryEntry as HistoryEntry,
+  EscrowHistoryKind as HistoryKind,
+  EscrowMilestone as Milestone,
+  EscrowMilestoneStatus as MilestoneStatus,
+  EscrowPendingAction as PendingAction,
+  EscrowRecord as Escrow,
+  EscrowRecordRef as RecordRef,
+  EscrowSatisfaction as Satisfaction,
+  EscrowStatus,
+} from "@weft/core";
 
 export interface Attestation {
   by: string;
