@@ -265,4 +265,29 @@ describe("escrow", () => {
     expect(s.chain.get(`escrow/due/${minute}`)).toBeUndefined();
     expect(s.held(BUYER)).toBe("0");
   });
+
+  it("bounds the escrows one identifier may wake: the 65th on one shipment is refused", () => {
+    const s = setup();
+    const open = (i: number) => s.tx(buyer, "escrow", "open", dap(`same-${i}`, 7, T0 + DAY, { amount: "1" }));
+    const first = s.block(Array.from({ length: 64 }, (_, i) => open(i)));
+    expect(first.receipts.every((r) => r.status === "ok")).toBe(true);
+    const over = s.block([open(64)]);
+    expect(over.receipts[0]?.error?.code).toBe("ESCROW_TOO_MANY_WAITING");
+    expect(s.chain.get("escrow/escrow/same-64")).toBeUndefined();
+    // One receiving event settles all 64 in its block.
+    const received = s.block([
+      s.tx(carrier, "trace", "capture", {
+        document: eventDoc({
+          epc: sscc(7),
+          bizStep: "receiving",
+          location: BUYER_GLN,
+          time: "2026-01-09T00:00:00Z",
+        }),
+      }),
+    ]);
+    expect(received.blockEvents.filter((e) => e.type === "Settled")).toHaveLength(64);
+    expect(s.balance(SELLER)).toBe("64");
+    // Settled escrows leave the index: the identifier takes new escrows again.
+    expect(s.block([open(64)]).receipts[0]?.status).toBe("ok");
+  });
 });
