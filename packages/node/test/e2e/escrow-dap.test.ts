@@ -133,6 +133,10 @@ describe("DAP escrow over EPCIS records across four organisations (BFT, mutual T
     const forged = await w.captureJob(ORG.seller, [receive(1)]);
     expect(forged).toMatchObject({ running: false, success: false, capturedEventCount: 0 });
     expect(forged.txs).toMatchObject([{ status: "failed", error: { code: "POLICY_DENIED" } }]);
+    // EPCIS 2.0 names a refusal by access control a SecurityException.
+    expect(forged.errors).toMatchObject([
+      { type: "epcisException:SecurityException", status: 403, code: "POLICY_DENIED" },
+    ]);
     expect(statusOn(ORG.carrier, "PO-1")).toBe("open");
     expect(await balances()).toEqual({ buyer: BUYER_FUNDS, seller: 0n, held: 250_000n });
 
