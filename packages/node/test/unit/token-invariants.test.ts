@@ -80,6 +80,7 @@ const call: fc.Arbitrary<Omit<Op, "signer" | "smart" | "dt">> = fc.oneof(
         kind: opt(fc.constantFrom("fungible", "nft")),
         decimals: fc.constantFrom(0, 0, 2),
         maxSupply: opt(fc.constantFrom("3", "1000")),
+        burn: opt(fc.constantFrom("holders", "issuer", "none")),
       })
       .map((a) => ({ method: "createAsset", args: compact({ ...a, name: `asset ${a.asset}` }) })),
   },
@@ -88,6 +89,18 @@ const call: fc.Arbitrary<Omit<Op, "signer" | "smart" | "dt">> = fc.oneof(
     arbitrary: fc.record({ asset: fAsset, to: addr, amount }).map((args) => ({ method: "mint", args })),
   },
   { weight: 2, arbitrary: fc.record({ asset: fAsset, amount }).map((args) => ({ method: "burn", args })) },
+  // A closed asset mints no more for the rest of the run: rarely, and only F2 or N2, so F1 and
+  // N1 keep minting.
+  {
+    weight: 1,
+    arbitrary: fc
+      .record({ asset: fc.constantFrom("F2", "N2"), roll: fc.integer({ min: 0, max: 5 }) })
+      .map(({ asset, roll }) =>
+        roll === 0
+          ? { method: "closeMint", args: { asset } }
+          : { method: "burn", args: { asset, amount: "1" } },
+      ),
+  },
   {
     weight: 4,
     arbitrary: fc.record({ asset: fAsset, to: addr, amount }).map((args) => ({ method: "transfer", args })),
@@ -151,7 +164,7 @@ function rightSigner(chain: MemChain, o: Op): number | undefined {
   const get = (key: string) => chain.get(`token/${key}`);
   const a = o.args as { asset?: string; holdId?: string; tokenId?: string; owner?: string };
   let address: string | undefined;
-  if (o.method === "mint" || o.method === "mintNft")
+  if (o.method === "mint" || o.method === "mintNft" || o.method === "closeMint")
     address = (get(`asset/${a.asset}`) as Asset | undefined)?.issuer;
   else if (o.method === "transferNft" || o.method === "burnNft")
     address = (get(`nft/${a.asset}/${a.tokenId}`) as Nft | undefined)?.owner;
@@ -163,7 +176,10 @@ function rightSigner(chain: MemChain, o: Op): number | undefined {
   return i < 0 ? undefined : i;
 }
 
-function checkInvariants(chain: MemChain): void {
+/** Each asset's supply after the previous block: minting closed never grows it, burn "none" never shrinks it. */
+type Supplies = Map<string, bigint>;
+
+function checkInvariants(chain: MemChain, before: Supplies = new Map()): void {
   const get = (key: string) => chain.get(`token/${key}`);
   for (const id of ASSETS) {
     const a = get(`asset/${id}`) as Asset | undefined;
@@ -171,6 +187,11 @@ function checkInvariants(chain: MemChain): void {
       for (const who of ADDRS) expect(get(`balance/${id}/${who}`)).toBeUndefined();
       continue;
     }
+    const supply = BigInt(a.supply);
+    const previous = before.get(id);
+    if (previous !== undefined && a.mintClosed) expect(supply <= previous).toBe(true);
+    if (previous !== undefined && a.burn === "none") expect(supply >= previous).toBe(true);
+    before.set(id, supply);
     if ((a.kind ?? "fungible") === "fungible") {
       let sum = 0n;
       for (const who of ADDRS) {
@@ -221,7 +242,8 @@ function run(ops: Op[]): { ok: number; failed: Record<string, number> } {
   let time = GENESIS_TIME;
   let ok = 0;
   const failed: Record<string, number> = {};
-  checkInvariants(chain);
+  const supplies: Supplies = new Map();
+  checkInvariants(chain, supplies);
   // N1 starts as an NFT asset; N2 becomes whatever a random createAsset makes it.
   const setup: Op = {
     signer: 0,
@@ -248,7 +270,7 @@ function run(ops: Op[]): { ok: number; failed: Record<string, number> } {
       expect(out.changedKeys).toEqual([`auth/sequence/${addressOf(signer)}`]);
       expect(out.txEvents[0]).toEqual([]);
     }
-    checkInvariants(chain);
+    checkInvariants(chain, supplies);
   }
   return { ok, failed };
 }
@@ -281,6 +303,9 @@ describe("token invariants under random operations", () => {
       "TOKEN_NOT_AUTHORIZED",
       "TOKEN_NOT_OWNER",
       "TOKEN_INVALID_AMOUNT",
+      "ok:closeMint",
+      "TOKEN_MINT_CLOSED",
+      "TOKEN_BURN_NOT_ALLOWED",
     ]) {
       expect(codes[code] ?? 0).toBeGreaterThan(0);
     }
