@@ -6,6 +6,7 @@ import { benchAuthorization } from "../packages/node/bench/authorization.js";
 import { benchBftThroughput } from "../packages/node/bench/bft-throughput.js";
 import { verificationsPerSecond } from "../packages/node/bench/crypto-limit.js";
 import { benchEscrow, printEscrow } from "../packages/node/bench/escrow.js";
+import { benchEscrowBft, printEscrowBft } from "../packages/node/bench/escrow-bft.js";
 import { benchProofBundles } from "../packages/node/bench/proof-bundle.js";
 import { benchThroughput } from "../packages/node/bench/throughput.js";
 import { benchGenealogy } from "../packages/node/bench/trace-genealogy.js";
@@ -25,6 +26,8 @@ const [authOrgs, authMembers] = (process.env.WEFT_BENCH_AUTH_REGISTRY ?? "50x200
 const authBlockTxs = Number(process.env.WEFT_BENCH_AUTH_TXS ?? 2000);
 const openEscrows = Number(process.env.WEFT_BENCH_ESCROWS ?? 10_000);
 const escrowTxs = Number(process.env.WEFT_BENCH_ESCROW_TXS ?? 5000);
+const escrowBftLoads = (process.env.WEFT_BENCH_ESCROW_BFT_LOADS ?? "250,500").split(",").map(Number);
+const escrowBftSeconds = Number(process.env.WEFT_BENCH_ESCROW_BFT_SECONDS ?? 5);
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
 console.log(
@@ -126,6 +129,7 @@ for (const b of auth.blocks) {
 }
 
 printEscrow(await benchEscrow(openEscrows, escrowTxs), ed);
+printEscrowBft(await benchEscrowBft(escrowBftLoads, escrowBftSeconds), ed, cores);
 
 console.log("\n## Proof bundles");
 const pb = benchProofBundles();
