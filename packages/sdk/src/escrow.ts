@@ -69,11 +69,15 @@ export interface EscrowDocumentCondition {
   id?: string;
 }
 
-/** `k` distinct accounts of `from` sent `escrow.attest` with this claim. */
+/** `k` distinct attesters of `from` sent `escrow.attest` with this claim. */
 export interface EscrowAttestationCondition {
   /** 1-64 letters, digits, `.`, `_`, `:`, `-`, e.g. `inspected`. */
   claim: string;
   k: number;
+  /**
+   * Accounts (a member's or a device's address), or `org:<name>`: any active member of that
+   * organisation attests for it, and it counts once (permissioned chains).
+   */
   from: string[];
 }
 
@@ -224,6 +228,9 @@ const EVENT_FIELDS = ["eventType", "action", "bizStep", "disposition", "bizLocat
 type Args = TxCall["args"];
 
 /** Calls of the escrow module, for `client.send` or `buildTx`. */
+/** An organisation as an attester: `org:<registry name>`. */
+const ORG_ATTESTER = /^org:[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
 export const escrowCall = {
   /**
    * Open an escrow as the buyer (the signer): `amount` of `asset` is held from the buyer's
@@ -397,6 +404,7 @@ function condition(c: EscrowCondition, at: string): Args {
       );
     }
     from.forEach((f, i) => {
+      if (typeof f === "string" && ORG_ATTESTER.test(f)) return;
       address(f, `${at}.attestations.from[${i}]`);
     });
     if (new Set(from).size !== from.length) {

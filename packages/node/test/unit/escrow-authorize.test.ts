@@ -251,6 +251,54 @@ describe("escrow on a permissioned chain (buyer, seller, carrier; default polici
     w.denied(K.stranger, "escrow", "open", w.terms("PO-2", 2), "IDENTITY_NOT_MEMBER");
   });
 
+  it("takes k-of-n attestations by organisations: any active member attests for its org, which counts once", () => {
+    const w = world(genesis);
+    const inspected = (from: string[], k = 2) => ({
+      name: "accepted",
+      shareBps: 10_000,
+      conditions: [{ attestations: { claim: "inspected", k, from } }],
+    });
+    w.denied(
+      K.treasury,
+      "escrow",
+      "open",
+      w.terms("bad", 1, { milestones: [inspected(["org:nosuch", A.inspector])] }),
+      "ESCROW_BAD_ARGS",
+      null,
+    );
+    w.ok(
+      K.treasury,
+      "escrow",
+      "open",
+      w.terms("QA", 2, { milestones: [inspected(["org:carrier", "org:buyer"])] }),
+    );
+    // The seller's organisation is not listed.
+    w.denied(
+      K.sellerWriter,
+      "escrow",
+      "attest",
+      { id: "QA", claim: "inspected" },
+      "ESCROW_NOT_ATTESTER",
+      null,
+    );
+    w.ok(K.inspector, "escrow", "attest", { id: "QA", claim: "inspected" });
+    // A second member of the carrier adds no second vote for the carrier.
+    const twice = w.ok(K.carrierWriter, "escrow", "attest", { id: "QA", claim: "inspected" });
+    expect(twice.blockEvents).toEqual([]);
+    expect(w.escrow("QA").status).toBe("open");
+    const second = w.ok(K.buyerWriter, "escrow", "attest", { id: "QA", claim: "inspected" });
+    expect(second.blockEvents.map((e) => e.type)).toEqual([
+      "ConditionMet",
+      "HoldReleased",
+      "Released",
+      "Settled",
+    ]);
+    expect(w.escrow("QA").milestones[0]?.satisfied[0]).toMatchObject({
+      attesters: ["org:carrier", "org:buyer"],
+    });
+    expect(w.balance(A.sales)).toBe(10_000n);
+  });
+
   it("nobody releases or cancels an escrow's hold directly (TOKEN_NOT_AUTHORIZED); the policy admits the call", () => {
     const w = world(genesis);
     w.ok(K.treasury, "escrow", "open", w.terms("PO-1", 1, { arbiter: A.arbiter }));

@@ -310,6 +310,20 @@ describe("escrow.open: argument rules (ESCROW_BAD_ARGS), refused with nothing ch
     ["deadline in the past", (s) => s.terms("a", 1, { deadline: s.now() - HOUR }), false],
     ["deadline too far", (s) => s.terms("a", 1, { deadline: s.now() + MAX_TERM_MS + 1 }), false],
     ["unknown asset", (s) => s.terms("a", 1, { asset: "XYZ" }), false],
+    [
+      "an organisation as attester on a chain without a registry",
+      (s) =>
+        s.terms("a", 1, {
+          milestones: [
+            {
+              name: "m",
+              shareBps: 10_000,
+              conditions: [{ attestations: { claim: "inspected", k: 1, from: ["org:acme"] } }],
+            },
+          ],
+        }),
+      false,
+    ],
     // Terms that could never match a record: refused rather than refunded at the deadline.
     ...(
       [

@@ -5,7 +5,7 @@
 import type { CanonicalValue } from "@weft/core";
 import { defineMethod, type ResourceFacts, type StateView, type TxContext } from "../../app/module.js";
 import { moduleAccount } from "../../app/module-account.js";
-import { identityEnabled } from "../identity/state.js";
+import { activeIdentity, identityEnabled, readOrg } from "../identity/state.js";
 import { tokenCalls, tokenView } from "../token/calls.js";
 import { EscrowError } from "./errors.js";
 import {
@@ -15,7 +15,16 @@ import {
   OpenArgsSchema,
   ResolveArgsSchema,
 } from "./schema.js";
-import { type Escrow, EscrowStore, escrowKey, FINAL, type HistoryEntry, type RecordRef } from "./state.js";
+import {
+  type Attestation,
+  attesterFor,
+  type Escrow,
+  EscrowStore,
+  escrowKey,
+  FINAL,
+  type HistoryEntry,
+  type RecordRef,
+} from "./state.js";
 import { checkTerms, escrowFromTerms } from "./terms.js";
 
 export const ESCROW_ACCOUNT = moduleAccount("escrow");
@@ -60,6 +69,28 @@ function partyFacts(state: StateView, id: string, who: (e: Escrow) => (string | 
   return { owners: escrow ? who(escrow).filter((a): a is string => a !== null) : [] };
 }
 
+/** `org:<name>` attesters must be active organisations of the registry (so: a permissioned chain). */
+function checkOrgAttesters(ctx: TxContext, escrow: Escrow): void {
+  const get = (key: string) => ctx.view.get(key);
+  for (const m of escrow.milestones) {
+    for (const c of m.conditions) {
+      if (!("attestations" in c)) continue;
+      for (const entry of c.attestations.from) {
+        if (!entry.startsWith("org:")) continue;
+        const name = entry.slice(4);
+        if (!identityEnabled(get) || readOrg(get, name)?.status !== "active") {
+          throw new EscrowError({
+            code: "ESCROW_BAD_ARGS",
+            message: `attester ${entry}: no active organisation ${name} in the registry`,
+            escrowId: escrow.id,
+            field: "attestations.from",
+          });
+        }
+      }
+    }
+  }
+}
+
 export const open = defineMethod({
   description:
     "Open an escrow as the buyer: `amount` of `asset` is held from the buyer's balance (controller: the escrow module) " +
@@ -84,6 +115,7 @@ export const open = defineMethod({
       time: ctx.time,
       txHash: ctx.txHash,
     });
+    checkOrgAttesters(ctx, escrow);
     const asset = tokenView.asset(ctx.view, args.asset);
     if (!asset || asset.kind === "nft") {
       throw new EscrowError({
@@ -128,18 +160,29 @@ export const attest = defineMethod({
     ownTx(ctx, "an attestation", args.id);
     const store = new EscrowStore(ctx.state);
     const escrow = live(store, args.id);
+    // On a permissioned chain the attester's organisation may count for an `org:<name>` entry.
+    const get = (key: string) => ctx.view.get(key);
+    const org = identityEnabled(get)
+      ? activeIdentity(get, ctx.sender, ctx.height, ctx.time).org.name
+      : undefined;
+    const attestation: Attestation = {
+      by: ctx.sender,
+      ...(org !== undefined ? { org } : {}),
+      height: ctx.height,
+      txHash: ctx.txHash,
+    };
     const listed = escrow.milestones.some((m) =>
       m.conditions.some(
         (c) =>
           "attestations" in c &&
           c.attestations.claim === args.claim &&
-          c.attestations.from.includes(ctx.sender),
+          attesterFor(attestation, c.attestations.from) !== undefined,
       ),
     );
     if (!listed) {
       throw new EscrowError({
         code: "ESCROW_NOT_ATTESTER",
-        message: `${ctx.sender} is not an attester of "${args.claim}" for escrow ${args.id}`,
+        message: `${ctx.sender}${org ? ` (${org})` : ""} is not an attester of "${args.claim}" for escrow ${args.id}`,
         escrowId: args.id,
       });
     }
@@ -150,7 +193,7 @@ export const attest = defineMethod({
         escrowId: args.id,
       });
     }
-    store.addAttestation(args.id, args.claim, { by: ctx.sender, height: ctx.height, txHash: ctx.txHash });
+    store.addAttestation(args.id, args.claim, attestation);
     ctx.emit("Attested", { escrowId: args.id, claim: args.claim, by: ctx.sender });
   },
 });

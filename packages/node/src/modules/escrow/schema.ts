@@ -46,12 +46,21 @@ export const EventConditionSchema = Type.Object(
 /** A business document (bizTransactionList entry) of this type, and id when given, on an event about the shipment. */
 export const DocumentConditionSchema = Type.Object({ type: Uri, id: Type.Optional(Uri) }, strict);
 
-/** k distinct accounts of `from` sent `escrow.attest` with this claim. */
+/**
+ * An attester: an account (a member's or a device's address), or `org:<name>`, an organisation
+ * of the registry, for which any of its active members attests (the organisation counts once).
+ */
+export const AttesterSchema = Type.Union([
+  AddressSchema,
+  Type.String({ pattern: "^org:[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", description: "org:<registry name>" }),
+]);
+
+/** k distinct attesters of `from` (accounts or organisations) sent `escrow.attest` with this claim. */
 export const AttestationConditionSchema = Type.Object(
   {
     claim: Claim,
     k: Type.Integer({ minimum: 1, maximum: MAX_ATTESTERS }),
-    from: Type.Array(AddressSchema, { minItems: 1, maxItems: MAX_ATTESTERS }),
+    from: Type.Array(AttesterSchema, { minItems: 1, maxItems: MAX_ATTESTERS }),
   },
   strict,
 );

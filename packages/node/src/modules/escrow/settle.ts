@@ -15,6 +15,8 @@ import { tokenCalls } from "../token/calls.js";
 import { remaining, splitRelease, splitRemaining } from "./payout.js";
 import { HOLD_DISPOSITIONS, type TraceRecord, traceRecord } from "./records.js";
 import {
+  type Attestation,
+  attesterFor,
   type Condition,
   DUE_BUCKET_MS,
   DUE_PAGE_SIZE,
@@ -164,11 +166,16 @@ function countAttestations(ctx: BlockContext, store: EscrowStore, escrow: Escrow
     m.conditions.forEach((condition, i) => {
       if (m.satisfied[i] || !("attestations" in condition)) return;
       const { claim, k, from } = condition.attestations;
-      const counted = store.attestations(escrow.id, claim).filter((a) => from.includes(a.by));
-      const last = counted[k - 1];
+      // Distinct attesters, in order: two members of one listed organisation count once.
+      const counted: { who: string; a: Attestation }[] = [];
+      for (const a of store.attestations(escrow.id, claim)) {
+        const who = attesterFor(a, from);
+        if (who !== undefined && !counted.some((c) => c.who === who)) counted.push({ who, a });
+      }
+      const last = counted[k - 1]?.a;
       if (!last) return;
       const ref: RecordRef = { height: last.height, txHash: last.txHash };
-      m.satisfied[i] = { ...ref, attesters: counted.slice(0, k).map((a) => a.by) };
+      m.satisfied[i] = { ...ref, attesters: counted.slice(0, k).map((c) => c.who) };
       log({ kind: "condition", milestone: m.name, condition: i, record: ref });
       ctx.emit("ConditionMet", conditionEvent(escrow.id, m.name, i, ref));
     });

@@ -31,8 +31,17 @@ export type {
 
 export interface Attestation {
   by: string;
+  /** The attester's organisation, on a permissioned chain: it may count for `org:<name>`. */
+  org?: string;
   height: number;
   txHash: string;
+}
+
+/** Who an attestation counts as for a condition's `from`: the account, else its organisation. */
+export function attesterFor(a: Attestation, from: readonly string[]): string | undefined {
+  if (from.includes(a.by)) return a.by;
+  const org = a.org === undefined ? undefined : `org:${a.org}`;
+  return org !== undefined && from.includes(org) ? org : undefined;
 }
 
 export const FINAL: ReadonlySet<EscrowStatus> = new Set(["settled", "refunded", "resolved", "cancelled"]);
