@@ -47,7 +47,7 @@ export interface EscrowBftResult {
   seconds: number;
 }
 
-/** Pre-signed transactions from `keys` in turn; each signer's sequences from `from[signer]`. */
+/** Pre-signed transactions from `keys` in turn; fresh accounts, so each signer's sequences start at 0. */
 class Signers {
   private readonly next = new Map<string, number>();
   private turn = 0;
