@@ -110,8 +110,7 @@ function settleEscrow(ctx: BlockContext, store: EscrowStore, id: string, records
     if (ctx.time > escrow.deadline) closeAll(ctx, escrow, "refunded", undefined, log);
     else releaseReady(ctx, escrow, log);
   }
-  if (FINAL.has(escrow.status)) store.unwatch(escrow);
-  store.put(escrow);
+  store.save(escrow);
 }
 
 type Log = (entry: Omit<HistoryEntry, "height" | "time">) => void;
@@ -337,8 +336,7 @@ function refundIfOpen(ctx: BlockContext, store: EscrowStore, id: string): void {
     return;
   }
   closeAll(ctx, escrow, "refunded", undefined, log);
-  if (FINAL.has(escrow.status)) store.unwatch(escrow);
-  store.put(escrow);
+  store.save(escrow);
 }
 
 function conditionEvent(escrowId: string, milestone: string, condition: number, ref: RecordRef) {

@@ -87,7 +87,8 @@ export class EscrowStore {
 
   watch(escrow: Escrow): void {
     for (const key of escrow.shipment) {
-      const ids = this.waiting(key);
+      const slot = waitKey(key);
+      const ids = (this.state.get(slot) as string[] | undefined) ?? [];
       if (ids.length >= MAX_WAITING) {
         throw new EscrowError({
           code: "ESCROW_TOO_MANY_WAITING",
@@ -95,16 +96,23 @@ export class EscrowStore {
           escrowId: escrow.id,
         });
       }
-      this.state.set(waitKey(key), [...ids, escrow.id]);
+      this.state.set(slot, [...ids, escrow.id]);
     }
   }
 
   unwatch(escrow: Escrow): void {
     for (const key of escrow.shipment) {
-      const ids = this.waiting(key).filter((id) => id !== escrow.id);
-      if (ids.length === 0) this.state.delete(waitKey(key));
-      else this.state.set(waitKey(key), ids);
+      const slot = waitKey(key);
+      const ids = ((this.state.get(slot) as string[] | undefined) ?? []).filter((id) => id !== escrow.id);
+      if (ids.length === 0) this.state.delete(slot);
+      else this.state.set(slot, ids);
     }
+  }
+
+  /** Writes the escrow; one that just became final leaves the index (nothing it waits for matters now). */
+  save(escrow: Escrow): void {
+    if (FINAL.has(escrow.status)) this.unwatch(escrow);
+    this.put(escrow);
   }
 
   /** Files the escrow under its deadline's minute (one page written); starts the cursor with the first escrow. */

@@ -534,7 +534,8 @@ export const tokenModule: Module = {
       absent: "0",
     }),
     asset: defineQuery({
-      description: "An asset's issuer, decimals, supply, cap and kind (absent: fungible).",
+      description:
+        "An asset's issuer, decimals, supply, cap, kind (absent: fungible), burn policy (absent: holders) and mintClosed.",
       params: Type.Object({ asset: AssetId }, strict),
       key: (p) => assetKey(p.asset),
     }),
